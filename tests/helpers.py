@@ -1,0 +1,42 @@
+"""Helpers shared by tests: requirement checks and logins."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REQUIRE_ALL = os.environ.get("YUANQU_REQUIRE_ALL") == "1"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (laptop) or fail (CI with YUANQU_REQUIRE_ALL=1) when a requirement is missing."""
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"YUANQU_REQUIRE_ALL=1 but {reason}")
+    pytest.skip(reason)
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    require(path is not None, f"{name} is not installed")
+    return path or ""
+
+
+def realdata_dir() -> Path | None:
+    env = os.environ.get("YUANQU_REALDATA")
+    candidates = [Path(env)] if env else []
+    candidates += [p / "shared" / "realdata" for p in ROOT.parents]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    return None
+
+
+def login_client(client, username: str, password: str = "demo2022"):
+    assert client.login(username=username, password=password), f"login failed for {username}"
+    return client

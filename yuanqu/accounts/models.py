@@ -1,0 +1,64 @@
+"""Users, their role and the one object their data scope is bound to."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "系统管理员"
+    PARK_LEADER = "park_leader", "园区领导"
+    DEPARTMENT = "department", "部门用户"
+    ENTERPRISE = "enterprise", "企业用户"
+    CITY = "city", "市级用户"
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.DEPARTMENT)
+    region = models.ForeignKey(
+        "registry.Region",
+        verbose_name="所属地区（市级用户）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    park = models.ForeignKey(
+        "registry.Park",
+        verbose_name="所属园区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        "registry.Department",
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="所属企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    display_name = models.CharField("姓名", max_length=64, blank=True)
+    can_review = models.BooleanField("可审核数据", default=False)
+    can_lock = models.BooleanField("可锁定数据", default=False)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from yuanqu.accounts.models import Role
+from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide
+from yuanqu.registry.selectors import enterprise_list_for, park_get_for, park_list_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.ENTERPRISE:
+        enterprises = enterprise_list_for(user=user)
+        return render(request, "dashboard/enterprise_home.html", {"enterprises": enterprises})
+    search = request.GET.get("q", "").strip()
+    parks = park_list_for(user=user, search=search)
+    page = Paginator(parks, 50).get_page(request.GET.get("page"))
+    return render(request, "dashboard/home.html", {"page": page, "q": search})
+
+
+@login_required
+def switch_park(request: HttpRequest) -> HttpResponse:
+    code = request.POST.get("park") or request.GET.get("park", "")
+    try:
+        park_get_for(user=request.user, code=code)
+    except ScopeDenied:
+        return redirect("home")
+    request.session["park"] = code
+    return redirect(request.POST.get("next") or request.GET.get("next") or "home")
+
+
+@login_required
+def park_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        if not can_read_park_wide(request.user):
+            raise ScopeDenied(code)
+        park = park_get_for(user=request.user, code=code)
+    except ScopeDenied:
+        return render(request, "dashboard/denied.html", {"code": code}, status=404)
+    request.session["park"] = park.code
+    enterprises = enterprise_list_for(user=request.user, park_code=park.code)
+    page = Paginator(enterprises, 50).get_page(request.GET.get("page"))
+    return render(request, "dashboard/park.html", {"park": park, "page": page})

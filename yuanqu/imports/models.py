@@ -1,0 +1,117 @@
+"""Import log and the status of each (kind, park, period) slice of data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportRecord(models.Model):
+    """One import attempt: who, when, which file (name and SHA-256) and what it did."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "已预览"
+        COMMITTED = "committed", "已导入"
+        FAILED = "failed", "有错误，未导入"
+        UNCHANGED = "unchanged", "无变化"
+
+    kind = models.CharField("数据类型", max_length=32)
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.BigIntegerField("文件大小(字节)", default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+    )
+    park = models.ForeignKey(
+        "registry.Park", verbose_name="园区", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    period = models.CharField("报告期", max_length=7, blank=True)
+    mode = models.CharField("方式", max_length=16, default="replace")
+    dry_run = models.BooleanField("仅预览", default=False)
+    status = models.CharField("结果", max_length=16, choices=Status.choices)
+    counts = models.JSONField("计数", default=dict)
+    issues = models.JSONField("错误与警告", default=list)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    duration_ms = models.PositiveIntegerField("耗时(毫秒)", default=0)
+    stored_file = models.CharField("暂存文件", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class DataStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已提交"
+    REVIEWED = "reviewed", "已审核"
+    LOCKED = "locked", "已锁定"
+
+
+class DataSlice(models.Model):
+    """The review status of one (kind, park, period): 已提交 → 已审核 → 已锁定."""
+
+    kind = models.CharField("数据类型", max_length=32)
+    park = models.ForeignKey(
+        "registry.Park", verbose_name="园区", on_delete=models.CASCADE, related_name="slices"
+    )
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月", default=0)
+    status = models.CharField(
+        "状态", max_length=16, choices=DataStatus.choices, default=DataStatus.SUBMITTED
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "数据状态"
+        verbose_name_plural = "数据状态"
+        ordering = ["kind", "park", "year", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "park", "year", "month"], name="uniq_data_slice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.park} {self.year}-{self.month:02d} {self.get_status_display()}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+
+class DataSliceEvent(models.Model):
+    """History of a slice: each submit, review, lock, unlock and change after locking."""
+
+    slice = models.ForeignKey(
+        DataSlice, verbose_name="数据", on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField("操作", max_length=16)
+    status_after = models.CharField("操作后状态", max_length=16, choices=DataStatus.choices)
+    reason = models.TextField("原因", blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    import_record = models.ForeignKey(
+        ImportRecord, verbose_name="导入记录", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "数据状态记录"
+        verbose_name_plural = "数据状态记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} → {self.get_status_after_display()}"
