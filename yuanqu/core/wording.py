@@ -158,13 +158,16 @@ def pp_phrase(value: Number, places: int = 1) -> str:
 
 
 def _multiple_text(pct_rounded: Decimal) -> str:
-    """pct ≥ 100 as a multiple of the base: 100 → "1", 110 → "1.1", 102.8 → "1".
+    """pct ≥ 100 as a multiple of the base: 100 → "1", 110 → "1.1", 102.8 → "1.0".
 
-    The multiple is pct / 100 rounded half up to 1 decimal, with a trailing ".0" dropped
-    (DECISIONS.md: exactly +100% → "增长1倍").
+    The multiple is pct / 100 rounded half up to 1 decimal. ".0" is dropped only when the
+    displayed rate is a whole multiple (DECISIONS.md: exactly +100% → "增长1倍"), so that
+    +102.8% reads "增长1.0倍" (the statistics releases' style), not an exact doubling.
     """
     text = fmt_decimal(pct_rounded.scaleb(-2), 1)
-    return text.removesuffix(".0")
+    if (pct_rounded % _HUNDRED).is_zero():
+        return text.removesuffix(".0")
+    return text
 
 
 def _rate_text(magnitude: Decimal, places: int) -> str:

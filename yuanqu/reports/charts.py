@@ -10,7 +10,8 @@ still render: a chart with boxes is better than a report that fails.
 Design choices:
 
 * ``matplotlib.figure.Figure`` + ``FigureCanvasAgg`` instead of ``pyplot``: no global figure
-  state, safe in threaded Django workers, nothing to close.
+  state, safe in threaded Django workers, nothing to close, and no need to switch the
+  process-wide backend with ``matplotlib.use`` (the Agg canvas is used explicitly).
 * Font settings are applied inside ``rc_context`` for each chart (both when artists are
   created and when the PNG is drawn), so importing this module never changes other code's
   matplotlib settings.
@@ -34,13 +35,10 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import matplotlib
-
-matplotlib.use("Agg", force=False)
-
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 __all__ = [
     "CJK_FONT_CANDIDATES",
@@ -151,7 +149,6 @@ def _chart_style() -> Iterator[str | None]:
         "axes.titlesize": 11,
         "axes.spines.top": False,
         "axes.spines.right": False,
-        "svg.fonttype": "none",
     }
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         if family is None:

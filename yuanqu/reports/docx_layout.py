@@ -99,7 +99,7 @@ TABLE_LINE_PITCH_PT = 18.0
 
 SOURCES_HEADERS: tuple[str, ...] = ("序号", "数字", "指标", "期间", "单位", "计算方法/来源")
 #: Column widths of the 数据来源 table; they add up to the 156 mm text width.
-SOURCES_COL_WIDTHS_MM: tuple[float, ...] = (14.0, 22.0, 34.0, 30.0, 20.0, 36.0)
+SOURCES_COL_WIDTHS_MM: tuple[float, ...] = (14.0, 20.0, 30.0, 36.0, 21.0, 35.0)
 
 # Style names (paragraph styles created or rewritten by the builder).
 STYLE_TABLE_TEXT = "Table Text"

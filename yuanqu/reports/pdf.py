@@ -30,6 +30,7 @@ from pathlib import Path
 __all__ = [
     "FONTCONFIG_FILE",
     "PDF_UNAVAILABLE_MESSAGE",
+    "POPPLER_UNAVAILABLE_MESSAGE",
     "PdfConversionError",
     "PdfFont",
     "PdfUnavailable",
@@ -37,7 +38,6 @@ __all__ = [
     "pdf_first_page_png",
     "pdf_font_details",
     "pdf_fonts",
-    "POPPLER_UNAVAILABLE_MESSAGE",
     "soffice_available",
     "soffice_path",
 ]

@@ -1,0 +1,950 @@
+"""Import kinds of the economy: `enterprise-reports`, `park-indicators`, `targets`.
+
+`enterprise-reports` reads the canonical template (one header row: 统一社会信用代码, 企业名称,
+报告期, 工业总产值(本月) …) and the same columns under a two-row merged header (工业总产值 over
+本年本月 | 本年1-本月 | 上年同期本月 | 上年同期1-本月). The replace unit is each (kind, park,
+period) in the file: rows of that slice missing from the file are deleted (删除 N), unless
+`--mode merge` or an enterprise's own submission.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from yuanqu.accounts.models import Role
+from yuanqu.core.numbers import NumberError, detect_unit, parse_decimal
+from yuanqu.core.periods import Period, PeriodError, parse_period
+from yuanqu.core.uscc import USCCError, validate_uscc
+from yuanqu.economy.models import (
+    EnterpriseReport,
+    Indicator,
+    ParkIndicatorValue,
+    Target,
+)
+from yuanqu.imports.engine import FieldSpec, Importer, Preview, register
+from yuanqu.imports.keyed import KeyedImporter, KeyedRow
+from yuanqu.imports.status import StatusError, locked_slices, slices_touch
+from yuanqu.registry.models import Enterprise, Park
+
+AMOUNT_UNITS = ("元", "千元", "万元", "亿元")
+
+# The B204-1 flows, each with four columns: (field prefix, Chinese name, synonyms, code).
+FLOWS = (
+    ("output", "工业总产值", ("工业总产值(当年价格)", "总产值"), "01"),
+    ("sales", "工业销售产值", ("工业销售产值(当年价格)", "销售产值"), "03"),
+    ("export", "出口交货值", ("其中:出口交货值", "出口交货值(当年价格)"), "04"),
+)
+FLOW_COLUMNS = (
+    ("month", "本月", ("本年本月", "本年|本月", "当月")),
+    ("ytd", "1-本月", ("本年1-本月", "本年|1-本月", "累计", "本年累计", "1-本月累计")),
+    ("month_ly", "上年同期(本月)", ("上年同期本月", "上年同期|本月", "上年本月")),
+    (
+        "ytd_ly",
+        "上年同期(1-本月)",
+        ("上年同期1-本月", "上年同期|1-本月", "上年累计", "上年同期累计"),
+    ),
+)
+# B203 YTD figures with their 上年同期: (field prefix, name, synonyms, row code).
+B203 = (
+    ("revenue", "营业收入", ("营业收入(301)",), "301"),
+    ("cost", "营业成本", ("营业成本(307)",), "307"),
+    ("profit", "利润总额", ("利润总额(327)",), "327"),
+    ("vat", "应交增值税", ("应交增值税(402)", "应交增值税(本年累计发生额)"), "402"),
+    ("electricity", "用电量", ("用电量(万千瓦时)", "工业用电量"), ""),
+    ("tax_paid", "实缴税收", ("实缴税金", "全口径税收", "纳税额"), ""),
+)
+# Rows carried only for the audit rules (DECISIONS.md), kept in EnterpriseReport.extra.
+AUDIT_ROWS = (
+    ("201", "流动资产合计"),
+    ("202", "应收账款"),
+    ("205", "存货"),
+    ("206", "产成品"),
+    ("213", "资产总计"),
+    ("217", "负债合计"),
+    ("309", "税金及附加"),
+    ("312", "销售费用"),
+    ("313", "管理费用"),
+    ("317", "财务费用"),
+    ("323", "营业利润"),
+    ("325", "营业外收入"),
+    ("326", "营业外支出"),
+    ("331", "研发费用"),
+)
+# Flows that cannot be negative, so their YTD never falls (DECISIONS.md); not profit or VAT.
+NON_NEGATIVE = ("output", "sales", "export", "revenue", "cost")
+
+
+def _flow_fields() -> list[FieldSpec]:
+    specs = []
+    for prefix, name, synonyms, _code in FLOWS:
+        for suffix, col, col_syn in FLOW_COLUMNS:
+            label = f"{name}({col})" if not col.startswith("上年") else f"{name}{col}"
+            alts = [
+                f"{n}{sep}{c}"
+                for n in (name, *synonyms)
+                for c in (col, *col_syn)
+                for sep in ("", "|", "-")
+            ]
+            specs.append(
+                FieldSpec(
+                    f"{prefix}_{suffix}",
+                    label,
+                    tuple(dict.fromkeys(alts)),
+                    example="12345.6",
+                    unit="千元",
+                )
+            )
+    return specs
+
+
+def _b203_fields() -> list[FieldSpec]:
+    specs = []
+    for prefix, name, synonyms, _code in B203:
+        unit = "万千瓦时" if prefix == "electricity" else "千元"
+        specs.append(
+            FieldSpec(
+                f"{prefix}_ytd",
+                f"{name}(1-本月)",
+                (*tuple(f"{n}{sep}{c}" for n in (name, *synonyms) for c in ("1-本月", "本年1-本月", "本年累计", "累计", "本期") for sep in ("", "|")), name, *synonyms),
+                example="2345.6",
+                unit=unit,
+            )
+        )
+        specs.append(
+            FieldSpec(
+                f"{prefix}_ytd_ly",
+                f"{name}上年同期(1-本月)",
+                tuple(
+                    f"{n}{sep}{c}"
+                    for n in (name, *synonyms)
+                    for c in ("上年同期", "上年同期1-本月", "上年同期(1-本月)", "上年累计")
+                    for sep in ("", "|")
+                ),
+                example="2100.0",
+                unit=unit,
+            )
+        )
+    specs.append(
+        FieldSpec(
+            "employees",
+            "平均用工人数",
+            ("平均用工人数(606)", "从业人员平均人数", "平均用工人数|1-本月", "平均用工人数|本年"),
+            example="120",
+            unit="人",
+        )
+    )
+    specs.append(
+        FieldSpec(
+            "employees_ly",
+            "平均用工人数上年同期",
+            ("平均用工人数|上年同期",),
+            example="110",
+            unit="人",
+        )
+    )
+    for code, name in AUDIT_ROWS:
+        specs.append(
+            FieldSpec(f"x{code}", f"{name}({code})", (name, f"{name}|1-本月"), unit="千元")
+        )
+    return specs
+
+
+@dataclass
+class ReportRow:
+    record: Any
+    credit_code: str
+    name: str
+    period: Period
+    enterprise: Enterprise | None
+    park: Park
+    values: dict[str, Decimal | None]
+    extra: dict[str, dict[str, str]]
+    correction: bool
+
+
+@dataclass
+class SlicePlan:
+    create: list[EnterpriseReport] = field(default_factory=list)
+    update: list[EnterpriseReport] = field(default_factory=list)
+    delete_ids: list[int] = field(default_factory=list)
+    new_enterprises: dict[str, Enterprise] = field(default_factory=dict)
+    pending: list[tuple[ReportRow, EnterpriseReport | None]] = field(default_factory=list)
+    keys: set[tuple[int, int, int]] = field(default_factory=set)
+
+
+@register
+class EnterpriseReportImporter(Importer):
+    """Enterprise monthly reports (B204-1 and B203 figures), one row per enterprise and period."""
+
+    kind = "enterprise-reports"
+    label = "企业月度报表"
+    needs_park = False
+    fields = [
+        FieldSpec(
+            "credit_code",
+            "统一社会信用代码",
+            ("信用代码", "社会信用代码", "统一代码", "组织机构代码"),
+            required=True,
+            example="91350100M000100Y43",
+        ),
+        FieldSpec(
+            "name", "企业名称", ("单位名称", "单位详细名称", "企业"), example="示范机械有限公司"
+        ),
+        FieldSpec(
+            "period", "报告期", ("期别", "统计期", "年月", "报告期别", "时期"), example="2022-09"
+        ),
+        *_flow_fields(),
+        *_b203_fields(),
+        FieldSpec("correction", "更正标记", ("更正", "是否更正"), example="", choices=("是", "否")),
+    ]
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        user = ctx.user
+        self.enterprise_submission = getattr(user, "role", None) == Role.ENTERPRISE
+        qs = Enterprise.objects.select_related("park")
+        if self.enterprise_submission:
+            qs = qs.filter(pk=user.enterprise_id)
+        self.enterprises = {e.credit_code: e for e in qs}
+        self.unit_warned = False
+        self.new_codes: dict[str, str] = {}
+
+    # -- row validation --------------------------------------------------------------------
+    def clean(self, record: Any) -> ReportRow | None:
+        v = record.values
+        ok = True
+        try:
+            code = validate_uscc(v.get("credit_code"))
+        except USCCError as exc:
+            self.err(record, "credit_code", str(exc))
+            return None
+        name = str(v.get("name") or "").strip()
+        period = self.ctx.period
+        raw_period = v.get("period")
+        if raw_period not in (None, ""):
+            try:
+                period = parse_period(
+                    raw_period, default_year=getattr(self.ctx.period, "year", None)
+                )
+            except PeriodError as exc:
+                self.err(record, "period", str(exc))
+                ok = False
+        if period is None and ok:
+            self.err(
+                record, "period", "缺少报告期：请在“报告期”列填写（如 2022-09），或用 --period 指定"
+            )
+            ok = False
+        enterprise = self.enterprises.get(code)
+        park = self.ctx.park
+        if enterprise is None:
+            if self.enterprise_submission:
+                self.err(
+                    record, "credit_code", f"只能填报本企业的数据；“{code}”不是本账号绑定的企业"
+                )
+                return None
+            if park is None:
+                self.err(
+                    record,
+                    "credit_code",
+                    f"统一社会信用代码“{code}”的企业尚未登记：请先导入企业名录，或用 --park 指定园区以自动新建",
+                )
+                ok = False
+            else:
+                if code not in self.new_codes:
+                    self.warn(
+                        record,
+                        "credit_code",
+                        f"企业“{name or code}”尚未登记，导入时将在园区“{park.name}”中新建",
+                    )
+                self.new_codes[code] = name or code
+        else:
+            if park is not None and enterprise.park_id != park.pk:
+                self.err(
+                    record,
+                    "credit_code",
+                    f"企业“{enterprise.name}”属于园区“{enterprise.park.name}”，不属于 --park 指定的“{park.name}”",
+                )
+                ok = False
+            park = enterprise.park
+        unit = self._unit(record)
+        values: dict[str, Decimal | None] = {}
+        for spec in self.fields:
+            name_ = spec.name
+            if name_ in {"credit_code", "name", "period", "correction"} or name_.startswith("x"):
+                continue
+            if name_ not in v:
+                continue  # column absent from the file: no figure
+            try:
+                number = parse_decimal(v.get(name_))
+            except NumberError as exc:
+                self.err(
+                    record,
+                    name_,
+                    f"{exc}：请填写数字（单位{spec.unit if spec.unit != '千元' else unit}）",
+                )
+                ok = False
+                continue
+            # Real forms write 0 as blank or "—" (DOMAIN.md §2): a present column means 0.
+            values[name_] = number if number is not None else Decimal(0)
+        extra: dict[str, dict[str, str]] = {}
+        for code_, _ in AUDIT_ROWS:
+            key = f"x{code_}"
+            if key in v:
+                try:
+                    number = parse_decimal(v.get(key))
+                except NumberError as exc:
+                    self.err(record, key, str(exc))
+                    ok = False
+                    continue
+                if number is not None:
+                    extra[code_] = {"ytd": str(number)}
+        correction = str(v.get("correction") or "").strip() in {"是", "1", "Y", "更正"}
+        if not ok:
+            return None
+        row = ReportRow(record, code, name, period, enterprise, park, values, extra, correction)
+        row.values["_unit"] = unit  # type: ignore[assignment]
+        self._audit(row)
+        return row
+
+    def _unit(self, record: Any) -> str:
+        unit = self.ctx.unit
+        if unit and unit in AMOUNT_UNITS:
+            return unit
+        if unit:
+            detected = detect_unit(unit)
+            if detected in AMOUNT_UNITS:
+                return detected
+        if not self.unit_warned:
+            self.ctx.warning(
+                "文件未注明金额单位（表头或“单位：千元”行），按报表制度单位“千元”读取",
+                sheet=record.sheet,
+            )
+            self.unit_warned = True
+        return "千元"
+
+    def _audit(self, row: ReportRow) -> None:
+        """The forms' audit rules, applied when the file carries their rows (DECISIONS.md)."""
+        v = row.values
+        r = row.record
+        for prefix in NON_NEGATIVE:
+            for suffix in ("_month", "_ytd", "_month_ly", "_ytd_ly"):
+                key = prefix + suffix
+                if v.get(key) is not None and v[key] < 0:
+                    self.err(r, key, f"{self._label(key)}不能为负数")
+        for suffix in ("_month", "_ytd", "_month_ly", "_ytd_ly"):
+            sales, export = v.get("sales" + suffix), v.get("export" + suffix)
+            if sales is not None and export is not None and export > sales:
+                self.err(
+                    r,
+                    "export" + suffix,
+                    f"审核关系不符：工业销售产值(03) {sales} 应大于等于 其中:出口交货值(04) {export}",
+                )
+        for prefix, _name, _syn, _code in FLOWS:
+            m, y = v.get(prefix + "_month"), v.get(prefix + "_ytd")
+            if m is not None and y is not None and m > y and m >= 0:
+                self.err(
+                    r,
+                    prefix + "_month",
+                    f"{self._label(prefix + '_month')} {m} 大于 1-本月累计 {y}：请核对",
+                )
+        x = {k: Decimal(d["ytd"]) for k, d in row.extra.items()}
+        profit = v.get("profit_ytd")
+        if profit is not None and {"323", "325", "326"} <= x.keys():
+            expected = x["323"] + x["325"] - x["326"]
+            if abs(profit - expected) > 1:
+                self.err(
+                    r,
+                    "profit_ytd",
+                    f"审核关系不符：利润总额(327) {profit} 应等于 营业利润(323)+营业外收入(325)-营业外支出(326) = {expected}",
+                )
+        if {"205", "206"} <= x.keys() and x["205"] < x["206"]:
+            self.err(
+                r,
+                "x206",
+                f"审核关系不符：存货(205) {x['205']} 应大于等于 其中:产成品(206) {x['206']}",
+            )
+        if {"213", "201"} <= x.keys() and not x["213"] > x["201"]:
+            self.err(
+                r,
+                "x213",
+                f"审核关系不符：资产总计(213) {x['213']} 应大于 流动资产合计(201) {x['201']}",
+            )
+        if {"201", "202", "205"} <= x.keys() and x["201"] < x["202"] + x["205"]:
+            self.err(
+                r, "x201", "审核关系不符：流动资产合计(201) 应大于等于 应收账款(202)+存货(205)"
+            )
+
+    def _label(self, name: str) -> str:
+        spec = next((f for f in self.fields if f.name == name), None)
+        return spec.label if spec else name
+
+    def check_all(self, rows: list[ReportRow]) -> None:
+        seen: dict[tuple[str, Period], int] = {}
+        for row in rows:
+            key = (row.credit_code, row.period)
+            if key in seen:
+                self.err(
+                    row.record,
+                    "credit_code",
+                    f"企业“{row.credit_code}”的 {row.period} 报表在文件中重复（第{seen[key]}行已出现）：请删除重复行",
+                )
+            else:
+                seen[key] = row.record.row
+
+    # -- plan and apply --------------------------------------------------------------------
+    def plan(self, rows: list[ReportRow], preview: Preview) -> SlicePlan:
+        plan = SlicePlan()
+        park_by_row = {}
+        for row in rows:
+            park_by_row[id(row)] = row.park
+            plan.keys.add((row.park.pk, row.period.year, row.period.month))
+        locked = locked_slices(kind=self.kind, keys=plan.keys)
+        if locked and not self.ctx.reason:
+            for park_id, year, month in sorted(locked):
+                self.ctx.error(
+                    f"园区{self._park_name(rows, park_id)} {year}-{month:02d} 的企业报表已锁定："
+                    "修改已锁定期间需填写原因（--reason），原因将记入修改历史"
+                )
+            return plan
+        existing = self._existing(plan.keys)
+        previous = self._previous(rows)
+        replace = self.ctx.mode == "replace" and not self.enterprise_submission
+        seen_ids: set[int] = set()
+        for row in rows:
+            ent = row.enterprise
+            current = existing.get((ent.pk, row.period.year, row.period.month)) if ent else None
+            self._check_consistency(row, previous, rows)
+            if current is None:
+                preview.new += 1
+            else:
+                seen_ids.add(current.pk)
+                if self._differs(current, row):
+                    preview.changed += 1
+                else:
+                    preview.unchanged += 1
+            plan.pending.append((row, current))
+        if replace:
+            plan.delete_ids = [r.pk for r in existing.values() if r.pk not in seen_ids]
+            preview.deleted = len(plan.delete_ids)
+        preview.slices = sorted(f"{self._park_code(rows, p)} {y}-{m:02d}" for p, y, m in plan.keys)
+        return plan
+
+    @staticmethod
+    def _park_name(rows: list[ReportRow], park_id: int) -> str:
+        return next((r.park.name for r in rows if r.park.pk == park_id), str(park_id))
+
+    @staticmethod
+    def _park_code(rows: list[ReportRow], park_id: int) -> str:
+        return next((r.park.code for r in rows if r.park.pk == park_id), str(park_id))
+
+    def _existing(
+        self, keys: set[tuple[int, int, int]]
+    ) -> dict[tuple[int, int, int], EnterpriseReport]:
+        by_park: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        for p, y, m in keys:
+            by_park[p].add((y, m))
+        found = {}
+        for park_id, periods in by_park.items():
+            years = {y for y, _ in periods}
+            qs = EnterpriseReport.objects.filter(park_id=park_id, year__in=years)
+            if self.enterprise_submission:
+                qs = qs.filter(enterprise_id=self.ctx.user.enterprise_id)
+            for r in qs:
+                if (r.year, r.month) in periods:
+                    found[(r.enterprise_id, r.year, r.month)] = r
+        return found
+
+    def _previous(self, rows: list[ReportRow]) -> dict[tuple[int, int, int], EnterpriseReport]:
+        """Stored reports of the previous month and of last year, for YTD and outlier checks."""
+        wanted: set[tuple[int, int, int]] = set()
+        for row in rows:
+            if row.enterprise is None:
+                continue
+            p = row.period
+            if p.month > 2:
+                wanted.add((row.enterprise.pk, p.year, p.month - 1))
+            wanted.add((row.enterprise.pk, p.year - 1, p.month))
+        if not wanted:
+            return {}
+        ent_ids = {w[0] for w in wanted}
+        years = {w[1] for w in wanted}
+        found = {}
+        for chunk_start in range(0, len(ent_ids), 900):
+            ids = list(ent_ids)[chunk_start : chunk_start + 900]
+            for r in EnterpriseReport.objects.filter(enterprise_id__in=ids, year__in=years):
+                key = (r.enterprise_id, r.year, r.month)
+                if key in wanted:
+                    found[key] = r
+        return found
+
+    def _check_consistency(self, row: ReportRow, previous: dict, rows: list[ReportRow]) -> None:
+        if row.enterprise is None:
+            return
+        p = row.period
+        unit = row.values["_unit"]
+        prev = previous.get((row.enterprise.pk, p.year, p.month - 1)) if p.month > 2 else None
+        if prev is not None and not row.correction:
+            for prefix in NON_NEGATIVE:
+                key = f"{prefix}_ytd"
+                now = row.values.get(key)
+                before = getattr(prev, key)
+                if now is None or before is None:
+                    continue
+                now_w, before_w = _in(now, unit), _in(before, prev.unit)
+                if now_w < before_w:
+                    self.err(
+                        row.record,
+                        key,
+                        f"{self._label(key)} {now} 小于上月已入库的累计值 {before}（{prev.unit}）："
+                        "累计值不应下降；如确为更正，请在“更正标记”列填“是”",
+                    )
+        # A 10× or 1000× jump against the enterprise's own last figures smells of 千元/万元.
+        ref = prev or previous.get((row.enterprise.pk, p.year - 1, p.month))
+        if ref is not None:
+            now = row.values.get("output_ytd")
+            before = ref.output_ytd
+            if now and before and now > 0 and before > 0:
+                ratio = _in(now, unit) / _in(before, ref.unit)
+                if ratio >= 8 or ratio <= Decimal("0.125"):
+                    self.warn(
+                        row.record,
+                        "output_ytd",
+                        f"工业总产值 {now}（{unit}）是该企业 {ref.year}-{ref.month:02d} 已入库数的 "
+                        f"{ratio.quantize(Decimal('0.1'))} 倍，疑似单位错误（千元/万元）：请核对",
+                    )
+
+    @staticmethod
+    def _differs(current: EnterpriseReport, row: ReportRow) -> bool:
+        if current.unit != row.values["_unit"] or current.correction != row.correction:
+            return True
+        for key, value in row.values.items():
+            if key == "_unit":
+                continue
+            if getattr(current, key) != value:
+                return True
+        return (current.extra or {}) != row.extra and bool(row.extra or current.extra)
+
+    def apply(self, plan: SlicePlan, preview: Preview, record: Any) -> None:
+        if self.new_codes:
+            park_for: dict[str, Park] = {}
+            for row, _ in plan.pending:
+                if row.enterprise is None:
+                    park_for[row.credit_code] = row.park
+            created = Enterprise.objects.bulk_create(
+                [
+                    Enterprise(credit_code=c, name=self.new_codes[c], park=park_for[c])
+                    for c in self.new_codes
+                    if c in park_for
+                ]
+            )
+            by_code = {e.credit_code: e for e in created}
+            for row, _ in plan.pending:
+                if row.enterprise is None:
+                    row.enterprise = by_code[row.credit_code]
+        create, update = [], []
+        update_fields: set[str] = {"unit", "extra", "correction", "import_record"}
+        for row, current in plan.pending:
+            fields = {k: v for k, v in row.values.items() if k != "_unit"}
+            if current is None:
+                create.append(
+                    EnterpriseReport(
+                        enterprise=row.enterprise,
+                        park=row.park,
+                        year=row.period.year,
+                        month=row.period.month,
+                        unit=row.values["_unit"],
+                        extra=row.extra,
+                        correction=row.correction,
+                        import_record=record,
+                        **fields,
+                    )
+                )
+            elif self._differs(current, row):
+                for k, v in fields.items():
+                    setattr(current, k, v)
+                    update_fields.add(k)
+                current.unit = row.values["_unit"]
+                current.extra = row.extra or current.extra
+                current.correction = row.correction
+                current.import_record = record
+                update.append(current)
+        EnterpriseReport.objects.bulk_create(create, batch_size=1000)
+        if update:
+            EnterpriseReport.objects.bulk_update(update, sorted(update_fields), batch_size=500)
+        if plan.delete_ids:
+            for start in range(0, len(plan.delete_ids), 900):
+                EnterpriseReport.objects.filter(
+                    pk__in=plan.delete_ids[start : start + 900]
+                ).delete()
+        try:
+            slices_touch(
+                kind=self.kind,
+                keys=plan.keys,
+                user=self.ctx.user,
+                submit_only=self.ctx.submit_only,
+                reason=self.ctx.reason,
+                import_record=record,
+            )
+        except StatusError as exc:  # pragma: no cover - plan() already refused locked slices
+            raise ValueError(str(exc)) from exc
+
+
+def _in(value: Decimal, unit: str) -> Decimal:
+    """An amount in 千元, for comparing figures reported in different units."""
+    factors = {
+        "元": Decimal("0.001"),
+        "千元": Decimal(1),
+        "万元": Decimal(10),
+        "亿元": Decimal(100000),
+    }
+    return value * factors.get(unit, Decimal(1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Park indicators and targets
+# ---------------------------------------------------------------------------------------------
+
+
+def _indicator_lookup() -> dict[str, Indicator]:
+    found = {}
+    for ind in Indicator.objects.all():
+        found[ind.code] = ind
+        found[ind.name] = ind
+    # Common short names used in bureau releases.
+    aliases = {
+        "固定资产投资": "fixed_asset_investment",
+        "税收": "tax_total",
+        "全口径税收收入": "tax_total",
+        "一般公共预算收入": "budget_revenue",
+        "工业增加值增速": "industrial_va_growth",
+        "规上工业增加值": "industrial_va_growth",
+        "实际利用外资": "fdi_actual",
+        "工业总产值": "industrial_output",
+    }
+    for alias, code in aliases.items():
+        if code in found:
+            found.setdefault(alias, found[code])
+    return found
+
+
+class _ParkMixin:
+    ctx: Any
+
+    def _park(self, record: Any, value: Any) -> Park | None:
+        if self.ctx.park is not None:
+            return self.ctx.park
+        code = str(value or "").strip().upper()
+        park = self.parks.get(code)  # type: ignore[attr-defined]
+        if park is None:
+            self.err(
+                record,
+                "park",  # type: ignore[attr-defined]
+                f"园区代码“{code}”不存在：请填写已登记的园区代码，或用 --park 指定"
+                if code
+                else "未指定园区：请在“园区代码”列填写，或用 --park 指定",
+            )
+        return park
+
+
+@dataclass
+class IndicatorValueRow:
+    record: Any
+    park: Park
+    indicator: Indicator
+    period: Period
+    basis: str
+    value: Decimal | None
+    month_value: Decimal | None
+    yoy_pct: Decimal | None
+    note: str
+
+
+@register
+class ParkIndicatorImporter(_ParkMixin, Importer):
+    """Park figures released by other bureaux, with their released growth rate."""
+
+    kind = "park-indicators"
+    label = "园区指标（部门发布数）"
+    fields = [
+        FieldSpec("park", "园区代码", ("园区",), example="DEMO"),
+        FieldSpec(
+            "indicator",
+            "指标",
+            ("指标代码", "指标名称"),
+            required=True,
+            example="全社会固定资产投资",
+            choices=(
+                "全社会固定资产投资",
+                "全口径税收",
+                "一般公共预算收入",
+                "规上工业增加值增速",
+                "实际使用外资",
+            ),
+        ),
+        FieldSpec("period", "报告期", ("期别", "时期", "年月"), example="2022-09"),
+        FieldSpec(
+            "value",
+            "1-本月累计",
+            ("累计值", "本年累计", "1-本月", "数值", "累计"),
+            required=True,
+            example="256000",
+        ),
+        FieldSpec("month_value", "本月", ("本月值", "当月")),
+        FieldSpec(
+            "yoy_pct",
+            "增速(%)",
+            ("同比增长(%)", "增速", "同比(%)", "增长(%)", "累计增速(%)"),
+            example="12.5",
+        ),
+        FieldSpec("unit", "单位", ("计量单位",), example="万元"),
+        FieldSpec("basis", "口径", (), example="统计数", choices=("统计数", "调度数")),
+        FieldSpec("note", "备注", ("说明",)),
+    ]
+    BASIS = {
+        "统计数": ParkIndicatorValue.Basis.STATISTICS,
+        "调度数": ParkIndicatorValue.Basis.DISPATCH,
+        "": ParkIndicatorValue.Basis.STATISTICS,
+    }
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.indicators = _indicator_lookup()
+        self.parks = {p.code: p for p in Park.objects.all()} if ctx.park is None else {}
+
+    def clean(self, record: Any) -> IndicatorValueRow | None:
+        v = record.values
+        park = self._park(record, v.get("park"))
+        ind_text = str(v.get("indicator") or "").strip()
+        indicator = self.indicators.get(ind_text)
+        if indicator is None:
+            self.err(
+                record,
+                "indicator",
+                f"未知指标“{ind_text}”：可填指标代码或名称，如 全社会固定资产投资、全口径税收",
+            )
+        elif indicator.source != Indicator.Source.ENTERED:
+            self.err(
+                record,
+                "indicator",
+                f"“{indicator.name}”由企业报表汇总计算，不能直接录入；请导入企业月度报表",
+            )
+            indicator = None
+        period = self.ctx.period
+        if v.get("period") not in (None, ""):
+            try:
+                period = parse_period(v.get("period"))
+            except PeriodError as exc:
+                self.err(record, "period", str(exc))
+                period = None
+        if period is None:
+            self.err(record, "period", "缺少报告期：请填写（如 2022-09）或用 --period 指定")
+        numbers = {}
+        for key in ("value", "month_value", "yoy_pct"):
+            try:
+                numbers[key] = parse_decimal(v.get(key))
+            except NumberError as exc:
+                self.err(record, key, str(exc))
+                numbers[key] = None
+                indicator = None
+        basis = self.BASIS.get(str(v.get("basis") or "").strip())
+        if basis is None:
+            self.err(record, "basis", "口径只能填“统计数”或“调度数”")
+        if park is None or indicator is None or period is None or basis is None:
+            return None
+        unit = str(v.get("unit") or "").strip() or self.ctx.unit or indicator.unit
+        unit = detect_unit(unit) or unit
+        value, month_value = numbers["value"], numbers["month_value"]
+        if unit != indicator.unit:
+            if unit in AMOUNT_UNITS and indicator.unit in AMOUNT_UNITS:
+                from yuanqu.core.wording import convert_amount
+
+                value = convert_amount(value, unit, indicator.unit) if value is not None else None
+                month_value = (
+                    convert_amount(month_value, unit, indicator.unit)
+                    if month_value is not None
+                    else None
+                )
+            elif not (indicator.unit == "%" and unit in {"%", ""}):
+                self.err(
+                    record,
+                    "unit",
+                    f"单位“{unit}”与指标“{indicator.name}”的单位“{indicator.unit}”不符",
+                )
+                return None
+        if value is None:
+            self.err(record, "value", "累计值为空")
+            return None
+        return IndicatorValueRow(
+            record,
+            park,
+            indicator,
+            period,
+            basis,
+            value,
+            month_value,
+            numbers["yoy_pct"],
+            str(v.get("note") or "").strip(),
+        )
+
+    def check_all(self, rows: list[IndicatorValueRow]) -> None:
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            key = (row.park.pk, row.indicator.pk, row.period, row.basis)
+            if key in seen:
+                self.err(
+                    row.record,
+                    "indicator",
+                    f"“{row.indicator.name}” {row.period} 在文件中重复（第{seen[key]}行已出现）",
+                )
+            seen[key] = row.record.row
+
+    def plan(self, rows: list[IndicatorValueRow], preview: Preview) -> Any:
+        keys = {(r.park.pk, r.period.year, r.period.month) for r in rows}
+        locked = locked_slices(kind=self.kind, keys=keys)
+        if locked and not self.ctx.reason:
+            for _p, y, m in sorted(locked):
+                self.ctx.error(f"{y}-{m:02d} 的园区指标已锁定：修改需填写原因（--reason）")
+            return None
+        existing = {}
+        for r in ParkIndicatorValue.objects.filter(
+            park_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
+        ):
+            if (r.park_id, r.year, r.month) in keys:
+                existing[(r.park_id, r.indicator_id, r.year, r.month, r.basis)] = r
+        pending, seen = [], set()
+        for row in rows:
+            key = (row.park.pk, row.indicator.pk, row.period.year, row.period.month, row.basis)
+            current = existing.get(key)
+            seen.add(key)
+            if current is None:
+                preview.new += 1
+            elif (current.value, current.month_value, current.yoy_pct, current.note) != (
+                row.value,
+                row.month_value,
+                row.yoy_pct,
+                row.note,
+            ):
+                preview.changed += 1
+            else:
+                preview.unchanged += 1
+                continue
+            pending.append((row, current))
+        delete = []
+        if self.ctx.mode == "replace":
+            delete = [obj.pk for key, obj in existing.items() if key not in seen]
+            preview.deleted = len(delete)
+        return {"pending": pending, "delete": delete, "keys": keys}
+
+    def apply(self, plan: Any, preview: Preview, record: Any) -> None:
+        for row, current in plan["pending"]:
+            obj = current or ParkIndicatorValue(
+                park=row.park,
+                indicator=row.indicator,
+                year=row.period.year,
+                month=row.period.month,
+                basis=row.basis,
+            )
+            obj.value, obj.month_value, obj.yoy_pct, obj.note = (
+                row.value,
+                row.month_value,
+                row.yoy_pct,
+                row.note,
+            )
+            obj.import_record = record
+            obj.save()
+        ParkIndicatorValue.objects.filter(pk__in=plan["delete"]).delete()
+        slices_touch(
+            kind=self.kind,
+            keys=plan["keys"],
+            user=self.ctx.user,
+            submit_only=self.ctx.submit_only,
+            reason=self.ctx.reason,
+            import_record=record,
+        )
+
+
+@register
+class TargetImporter(_ParkMixin, KeyedImporter):
+    """Annual targets per park and indicator (a level in the indicator's unit, or a growth %)."""
+
+    kind = "targets"
+    label = "年度目标"
+    model = Target
+    key_label = "园区+指标+年度"
+    fields = [
+        FieldSpec("park", "园区代码", ("园区",), example="DEMO"),
+        FieldSpec(
+            "indicator", "指标", ("指标代码", "指标名称"), required=True, example="规上工业总产值"
+        ),
+        FieldSpec("year", "年度", ("年份",), required=True, example="2022"),
+        FieldSpec("kind", "目标类型", ("类型",), example="总量", choices=("总量", "增速")),
+        FieldSpec("value", "目标值", ("目标",), required=True, example="1000000"),
+        FieldSpec("unit", "单位", (), example="万元"),
+        FieldSpec("note", "备注", ()),
+    ]
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.indicators = _indicator_lookup()
+        self.parks = {p.code: p for p in Park.objects.all()} if ctx.park is None else {}
+
+    def clean(self, record: Any) -> KeyedRow | None:
+        v = record.values
+        park = self._park(record, v.get("park"))
+        indicator = self.indicators.get(str(v.get("indicator") or "").strip())
+        if indicator is None:
+            self.err(record, "indicator", f"未知指标“{v.get('indicator')}”")
+        try:
+            year = int(parse_decimal(v.get("year")) or 0)
+            if not 1990 <= year <= 2100:
+                raise ValueError
+        except (NumberError, ValueError):
+            self.err(record, "year", "年度应为四位年份，如 2022")
+            year = 0
+        kind_text = str(v.get("kind") or "").strip()
+        kind = {
+            "总量": Target.Kind.LEVEL,
+            "": Target.Kind.LEVEL,
+            "增速": Target.Kind.GROWTH,
+            "level": Target.Kind.LEVEL,
+            "growth": Target.Kind.GROWTH,
+        }.get(kind_text)
+        if kind is None:
+            self.err(record, "kind", "目标类型只能填“总量”或“增速”")
+        try:
+            value = parse_decimal(v.get("value"))
+            if value is None:
+                self.err(record, "value", "目标值为空")
+        except NumberError as exc:
+            self.err(record, "value", str(exc))
+            value = None
+        if park is None or indicator is None or not year or kind is None or value is None:
+            return None
+        unit = detect_unit(str(v.get("unit") or "")) or str(v.get("unit") or "").strip()
+        if kind == Target.Kind.LEVEL and unit and unit != indicator.unit:
+            if unit in AMOUNT_UNITS and indicator.unit in AMOUNT_UNITS:
+                from yuanqu.core.wording import convert_amount
+
+                value = convert_amount(value, unit, indicator.unit)
+            else:
+                self.err(record, "unit", f"单位“{unit}”与指标单位“{indicator.unit}”不符")
+                return None
+        return KeyedRow(
+            key=f"{park.pk}:{indicator.pk}:{year}",
+            record=record,
+            values={"kind": kind, "value": value, "note": str(v.get("note") or "").strip()},
+            extra={"park": park, "indicator": indicator, "year": year},
+        )
+
+    def existing(self, keys: list[str]) -> dict[str, Any]:
+        parks = {int(k.split(":")[0]) for k in keys}
+        return {
+            f"{t.park_id}:{t.indicator_id}:{t.year}": t
+            for t in Target.objects.filter(park_id__in=parks)
+        }
+
+    def build(self, row: KeyedRow) -> Target:
+        return Target(**row.extra, **row.values)

@@ -1,0 +1,727 @@
+"""Economy reads: the park indicator table, parts (enterprise / cluster), rankings, series.
+
+Everything a page, the API, the CLI or a report shows about the economy is computed here from
+the stored rows through the formulas in `formulas.py` — unrounded Decimals; rounding happens
+only in `core.wording` or the JSON/CLI formatting. Only 已审核 and 已锁定 data count, unless
+`include_submitted` is asked for (DECISIONS.md, data status).
+
+Computed indicators sum the enterprise reports of the period's 规上 set (the enterprises with a
+report for the period, DOMAIN.md §3), converted exactly to 万元. Their growth is on the
+comparable basis: each enterprise of the current set against its own 上年同期.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+
+from yuanqu.core.periods import Period
+from yuanqu.core.wording import convert_amount
+from yuanqu.economy import formulas
+from yuanqu.economy.models import (
+    EnterpriseReport,
+    Indicator,
+    LongTermGoal,
+    ParkIndicatorValue,
+    Target,
+)
+from yuanqu.imports.models import DataSlice, DataStatus
+from yuanqu.registry.models import Park, Region
+
+REPORT_KIND = "enterprise-reports"
+PARK_INDICATOR_KIND = "park-indicators"
+COUNTED = (DataStatus.REVIEWED, DataStatus.LOCKED)
+
+
+@dataclass(frozen=True)
+class ReportFields:
+    """Which report columns carry a computed indicator (None: the form has no such column)."""
+
+    ytd: str
+    ytd_ly: str
+    month: str | None = None
+    month_ly: str | None = None
+
+
+COMPUTED: dict[str, ReportFields] = {
+    "industrial_output": ReportFields(
+        "output_ytd", "output_ytd_ly", "output_month", "output_month_ly"
+    ),
+    "industrial_sales": ReportFields("sales_ytd", "sales_ytd_ly", "sales_month", "sales_month_ly"),
+    "export_delivery": ReportFields(
+        "export_ytd", "export_ytd_ly", "export_month", "export_month_ly"
+    ),
+    "revenue": ReportFields("revenue_ytd", "revenue_ytd_ly"),
+    "total_profit": ReportFields("profit_ytd", "profit_ytd_ly"),
+}
+
+
+def to_wan(amount: Decimal | None, unit: str) -> Decimal | None:
+    """A reported amount in 万元, exactly (1万元 = 10千元)."""
+    if amount is None:
+        return None
+    return convert_amount(amount, unit, "万元")
+
+
+# ---------------------------------------------------------------------------------------------
+# Data status
+# ---------------------------------------------------------------------------------------------
+
+
+def slice_statuses(
+    *, kind: str, park_ids: Iterable[int], years: Iterable[int]
+) -> dict[tuple[int, int, int], str]:
+    """{(park_id, year, month): status} for the slices of these parks and years."""
+    rows = DataSlice.objects.filter(
+        kind=kind, park_id__in=list(park_ids), year__in=list(years)
+    ).values_list("park_id", "year", "month", "status")
+    return {(p, y, m): s for p, y, m, s in rows}
+
+
+def counted(status: str | None, include_submitted: bool) -> bool:
+    if status in COUNTED:
+        return True
+    return include_submitted and status == DataStatus.SUBMITTED
+
+
+# ---------------------------------------------------------------------------------------------
+# Enterprise reports → park totals
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EnterpriseFigure:
+    """One enterprise's figure for an indicator and period, in 万元 (the comparable base beside)."""
+
+    enterprise_id: int
+    credit_code: str
+    name: str
+    cluster: str
+    current: Decimal
+    base: Decimal | None
+    month: Decimal | None = None
+    month_base: Decimal | None = None
+
+
+@dataclass
+class ReportSet:
+    """The counted reports of one park and period (the period's 规上 set)."""
+
+    park: Park
+    period: Period
+    status: str | None
+    rows: list[EnterpriseReport]
+
+
+class ReportCache:
+    """Loads each (park, year) of counted reports once; selectors share it within a request."""
+
+    def __init__(self, *, include_submitted: bool = False) -> None:
+        self.include_submitted = include_submitted
+        self._loaded: dict[tuple[int, int], dict[int, list[EnterpriseReport]]] = {}
+        self._status: dict[tuple[int, int, int], str] = {}
+
+    def _load(self, park: Park, year: int) -> dict[int, list[EnterpriseReport]]:
+        key = (park.pk, year)
+        if key not in self._loaded:
+            self._status.update(slice_statuses(kind=REPORT_KIND, park_ids=[park.pk], years=[year]))
+            by_month: dict[int, list[EnterpriseReport]] = defaultdict(list)
+            qs = EnterpriseReport.objects.filter(park=park, year=year).select_related(
+                "enterprise", "enterprise__cluster"
+            )
+            for report in qs:
+                by_month[report.month].append(report)
+            self._loaded[key] = by_month
+        return self._loaded[key]
+
+    def report_set(self, park: Park, period: Period) -> ReportSet:
+        by_month = self._load(park, period.year)
+        status = self._status.get((park.pk, period.year, period.month))
+        rows = by_month.get(period.month, []) if counted(status, self.include_submitted) else []
+        return ReportSet(park=park, period=period, status=status, rows=rows)
+
+    def status(self, park: Park, period: Period) -> str | None:
+        self._load(park, period.year)
+        return self._status.get((park.pk, period.year, period.month))
+
+
+def enterprise_figures(
+    report_set: ReportSet, code: str, cache: ReportCache
+) -> list[EnterpriseFigure]:
+    """Each enterprise of the set with its YTD, its own 上年同期, and single-month values."""
+    spec = COMPUTED[code]
+    prev_by_enterprise: dict[int, EnterpriseReport] = {}
+    if spec.month is None and report_set.period.month > 1:
+        prev = cache.report_set(report_set.park, report_set.period.prev())
+        prev_by_enterprise = {r.enterprise_id: r for r in prev.rows}
+    figures = []
+    for r in report_set.rows:
+        current = to_wan(getattr(r, spec.ytd), r.unit)
+        if current is None:
+            continue
+        base = to_wan(getattr(r, spec.ytd_ly), r.unit)
+        if spec.month is not None:
+            month = to_wan(getattr(r, spec.month), r.unit)
+            month_base = to_wan(getattr(r, spec.month_ly), r.unit)
+        else:
+            prev_row = prev_by_enterprise.get(r.enterprise_id)
+            prev_ytd = to_wan(getattr(prev_row, spec.ytd), prev_row.unit) if prev_row else None
+            month = formulas.month_from_ytd(current, prev_ytd, report_set.period.month)
+            month_base = None
+        figures.append(
+            EnterpriseFigure(
+                enterprise_id=r.enterprise_id,
+                credit_code=r.enterprise.credit_code,
+                name=r.enterprise.name,
+                cluster=r.enterprise.cluster.name if r.enterprise.cluster_id else "未分类",
+                current=current,
+                base=base,
+                month=month,
+                month_base=month_base,
+            )
+        )
+    return figures
+
+
+def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
+    total: Decimal | None = None
+    for v in values:
+        if v is not None:
+            total = v if total is None else total + v
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+# The indicator table
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    """One line of a park's indicator table for a period. All numbers unrounded."""
+
+    code: str
+    name: str
+    unit: str
+    period: Period
+    status: str | None
+    source: str
+    kind: str
+    precision: int
+    value: Decimal | None = None
+    month_value: Decimal | None = None
+    yoy_pct: Decimal | None = None
+    yoy_nominal_pct: Decimal | None = None
+    base: Decimal | None = None
+    last_year_value: Decimal | None = None
+    target: Decimal | None = None
+    target_kind: str | None = None
+    completion_pct: Decimal | None = None
+    time_progress_pct: Decimal | None = None
+    ahead_pp: Decimal | None = None
+    enterprise_count: int | None = None
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+def park_total(
+    *, park: Park, period: Period, code: str, cache: ReportCache
+) -> tuple[Decimal | None, Decimal | None, int]:
+    """(YTD total, comparable base, number of enterprises) of a computed indicator."""
+    figures = enterprise_figures(cache.report_set(park, period), code, cache)
+    if not figures:
+        return None, None, 0
+    total, base = formulas.comparable_totals(figures)
+    return total, base, len(figures)
+
+
+def _entered_values(
+    *,
+    park_ids: list[int],
+    codes: list[str],
+    years: list[int],
+    include_submitted: bool,
+    basis: str = ParkIndicatorValue.Basis.STATISTICS,
+) -> dict[tuple[int, str, int, int], ParkIndicatorValue]:
+    status = slice_statuses(kind=PARK_INDICATOR_KIND, park_ids=park_ids, years=years)
+    found = {}
+    qs = ParkIndicatorValue.objects.filter(
+        park_id__in=park_ids, indicator__code__in=codes, year__in=years, basis=basis
+    ).select_related("indicator")
+    for v in qs:
+        if counted(status.get((v.park_id, v.year, v.month)), include_submitted):
+            found[(v.park_id, v.indicator.code, v.year, v.month)] = v
+    return found
+
+
+def park_indicator_table(
+    *,
+    park: Park,
+    period: Period,
+    include_submitted: bool = False,
+    cache: ReportCache | None = None,
+    codes: Iterable[str] | None = None,
+) -> list[IndicatorRow]:
+    """The park's indicator table for 1-本月 of `period` (DECISIONS.md `yuanqu indicators`)."""
+    cache = cache or ReportCache(include_submitted=include_submitted)
+    indicators = list(Indicator.objects.all())
+    if codes is not None:
+        wanted = set(codes)
+        indicators = [i for i in indicators if i.code in wanted]
+    targets = {t.indicator_id: t for t in Target.objects.filter(park=park, year=period.year)}
+    entered_codes = [i.code for i in indicators if i.source == Indicator.Source.ENTERED]
+    entered = _entered_values(
+        park_ids=[park.pk],
+        codes=entered_codes,
+        years=[period.year, period.year - 1],
+        include_submitted=include_submitted,
+    )
+    entered_status = slice_statuses(
+        kind=PARK_INDICATOR_KIND, park_ids=[park.pk], years=[period.year]
+    )
+    rows = []
+    for ind in indicators:
+        row = IndicatorRow(
+            code=ind.code,
+            name=ind.name,
+            unit=ind.unit,
+            period=period,
+            status=None,
+            source=ind.source,
+            kind=ind.kind,
+            precision=ind.precision,
+        )
+        if ind.code in COMPUTED:
+            _fill_computed(row, park, period, cache)
+        else:
+            row.status = entered_status.get((park.pk, period.year, period.month))
+            _fill_entered(row, park, period, entered)
+        _fill_target(row, targets.get(ind.pk), period)
+        rows.append(row)
+    return rows
+
+
+def _fill_computed(row: IndicatorRow, park: Park, period: Period, cache: ReportCache) -> None:
+    row.status = cache.status(park, period)
+    figures = enterprise_figures(cache.report_set(park, period), row.code, cache)
+    if not figures:
+        return
+    total, base = formulas.comparable_totals(figures)
+    row.value = total
+    row.base = base
+    row.enterprise_count = len(figures)
+    row.month_value = _sum(f.month for f in figures)
+    row.yoy_pct = formulas.comparable_growth_pct(figures)
+    last, _, _ = park_total(park=park, period=period.same_last_year(), code=row.code, cache=cache)
+    row.last_year_value = last
+    row.yoy_nominal_pct = formulas.nominal_growth_pct(total, last)
+    row.sources.append(
+        f"{len(figures)}家规上企业{period.label}报表（{COMPUTED[row.code].ytd}）合计，"
+        "增速按可比口径（各企业自报上年同期）计算"
+    )
+
+
+def _fill_entered(
+    row: IndicatorRow,
+    park: Park,
+    period: Period,
+    entered: dict[tuple[int, str, int, int], ParkIndicatorValue],
+) -> None:
+    value = entered.get((park.pk, row.code, period.year, period.month))
+    if value is None:
+        return
+    row.value = value.value
+    if row.kind == Indicator.Kind.RATE:
+        # A rate indicator's value *is* the released rate; it has no growth of its own.
+        row.yoy_pct = None
+    else:
+        row.yoy_pct = value.yoy_pct
+        prev = entered.get((park.pk, row.code, period.year, period.month - 1))
+        row.month_value = (
+            value.month_value
+            if value.month_value is not None
+            else formulas.month_from_ytd(value.value, prev.value if prev else None, period.month)
+            if value.value is not None
+            else None
+        )
+        last = entered.get((park.pk, row.code, period.year - 1, period.month))
+        row.last_year_value = last.value if last else None
+    row.sources.append(f"部门发布数（{value.get_basis_display()}），{period.label}")
+
+
+def _fill_target(row: IndicatorRow, target: Target | None, period: Period) -> None:
+    row.time_progress_pct = formulas.time_progress_pct(period.month)
+    if target is None:
+        return
+    row.target = target.value
+    row.target_kind = target.kind
+    if target.kind == Target.Kind.LEVEL:
+        row.completion_pct = formulas.completion_pct(row.value, target.value)
+        row.ahead_pp = formulas.ahead_pp(row.completion_pct, period.month)
+    else:
+        # A growth-rate target reports its gap in points, not a completion rate.
+        actual = row.value if row.kind == Indicator.Kind.RATE else row.yoy_pct
+        row.ahead_pp = formulas.growth_target_gap_pp(actual, target.value)
+
+
+def indicator_row(
+    *,
+    park: Park,
+    period: Period,
+    code: str,
+    include_submitted: bool = False,
+    cache: ReportCache | None = None,
+) -> IndicatorRow:
+    rows = park_indicator_table(
+        park=park, period=period, include_submitted=include_submitted, cache=cache, codes=[code]
+    )
+    if not rows:
+        raise ValueError(f"未知指标“{code}”")
+    return rows[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parts: 拉动 and 贡献率 by enterprise or cluster
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PartRow:
+    key: str
+    name: str
+    value: Decimal
+    base: Decimal | None
+    pull_pp: Decimal | None
+    contribution_pct: Decimal | None
+    cluster: str = ""
+    enterprise_count: int = 1
+
+
+def indicator_parts(
+    *,
+    park: Park,
+    period: Period,
+    code: str,
+    by: str = "enterprise",
+    include_submitted: bool = False,
+    cache: ReportCache | None = None,
+) -> list[PartRow]:
+    """拉动 (points) and 贡献率 (%) of each enterprise or cluster in the period's growth.
+
+    pull = Δpart / comparable base × 100; contribution = Δpart / Δtotal × 100 (DOMAIN.md §3).
+    Sorted by pull, largest first. Only computed indicators have parts.
+    """
+    if code not in COMPUTED:
+        raise ValueError(f"指标“{code}”为部门录入数，没有按企业或集群的分解")
+    if by not in {"enterprise", "cluster"}:
+        raise ValueError("--by 只能是 enterprise 或 cluster")
+    cache = cache or ReportCache(include_submitted=include_submitted)
+    figures = enterprise_figures(cache.report_set(park, period), code, cache)
+    total, base = formulas.comparable_totals(figures)
+    delta_total = total - base if base is not None else None
+    groups: dict[str, list[EnterpriseFigure]] = defaultdict(list)
+    for f in figures:
+        groups[f.credit_code if by == "enterprise" else f.cluster].append(f)
+    parts = []
+    for key, items in groups.items():
+        value, part_base = formulas.comparable_totals(items)
+        pull = formulas.pull_pp(value, part_base, base) if part_base is not None else None
+        contribution = (
+            formulas.contribution_pct(value - part_base, delta_total)
+            if part_base is not None and delta_total is not None
+            else None
+        )
+        parts.append(
+            PartRow(
+                key=key,
+                name=items[0].name if by == "enterprise" else key,
+                value=value,
+                base=part_base,
+                pull_pp=pull,
+                contribution_pct=contribution,
+                cluster=items[0].cluster,
+                enterprise_count=len(items),
+            )
+        )
+    parts.sort(key=lambda p: (p.pull_pp is None, -(p.pull_pp or 0), p.key))
+    return parts
+
+
+# ---------------------------------------------------------------------------------------------
+# Series, projection, goals, ranking
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesPoint:
+    period: Period
+    value: Decimal | None
+    month_value: Decimal | None
+    yoy_pct: Decimal | None
+
+
+def indicator_series(
+    *,
+    park: Park,
+    year: int,
+    code: str,
+    include_submitted: bool = False,
+    cache: ReportCache | None = None,
+    last_month: int = 12,
+) -> list[SeriesPoint]:
+    """YTD, month value and growth for months 2..last_month of a year (January is not reported)."""
+    cache = cache or ReportCache(include_submitted=include_submitted)
+    points = []
+    for month in range(2, last_month + 1):
+        period = Period(year, month)
+        row = indicator_row(
+            park=park, period=period, code=code, cache=cache, include_submitted=include_submitted
+        )
+        points.append(SeriesPoint(period, row.value, row.month_value, row.yoy_pct))
+    return points
+
+
+@dataclass
+class Projection:
+    value: Decimal | None
+    method: str  # "seasonal" | "linear"
+    label: str = "预计"
+    basis: str = ""
+
+
+def full_year_projection(
+    *,
+    park: Park,
+    period: Period,
+    code: str,
+    method: str = "seasonal",
+    include_submitted: bool = False,
+    cache: ReportCache | None = None,
+) -> Projection:
+    """预计全年 (DECISIONS.md): seasonal ratio from last year's published totals, or linear."""
+    cache = cache or ReportCache(include_submitted=include_submitted)
+    now = indicator_row(
+        park=park, period=period, code=code, cache=cache, include_submitted=include_submitted
+    )
+    if period.month == 12:
+        return Projection(now.value, method, label="实际", basis="全年实际数")
+    if method == "linear":
+        value = formulas.projection_linear(now.value, period.month)
+        return Projection(value, "linear", basis=f"{period.label}累计 × 12 / {period.month}")
+    last_full = indicator_row(
+        park=park,
+        period=Period(period.year - 1, 12),
+        code=code,
+        cache=cache,
+        include_submitted=include_submitted,
+    )
+    last_same = indicator_row(
+        park=park,
+        period=period.same_last_year(),
+        code=code,
+        cache=cache,
+        include_submitted=include_submitted,
+    )
+    value = formulas.projection_seasonal(now.value, last_full.value, last_same.value)
+    return Projection(
+        value,
+        "seasonal",
+        basis=f"{period.label}累计 × 上年全年 ÷ 上年{period.month_span}累计（季节比例法）",
+    )
+
+
+@dataclass
+class GoalProgress:
+    kind: str
+    name: str
+    indicator: str
+    base_year: int | None
+    base_value: Decimal | None
+    current_value: Decimal | None
+    ratio: Decimal | None  # doubling: current / base; 百亿: progress %
+    target_value: Decimal | None
+    target_year: int | None
+    achieved: bool
+
+
+def long_term_goals(
+    *,
+    park: Park,
+    period: Period,
+    include_submitted: bool = False,
+    cache: ReportCache | None = None,
+    value_override: Decimal | None = None,
+) -> list[GoalProgress]:
+    """倍增 and 百亿 progress at `period` (nominal, 按现价计算)."""
+    cache = cache or ReportCache(include_submitted=include_submitted)
+    result = []
+    for goal in LongTermGoal.objects.filter(park=park).select_related("indicator"):
+        code = goal.indicator.code
+        current = value_override
+        if current is None:
+            current = indicator_row(
+                park=park,
+                period=period,
+                code=code,
+                cache=cache,
+                include_submitted=include_submitted,
+            ).value
+        if goal.kind == LongTermGoal.Kind.DOUBLING:
+            base_value = None
+            if goal.base_year:
+                base_value = indicator_row(
+                    park=park,
+                    period=Period(goal.base_year, period.month),
+                    code=code,
+                    cache=cache,
+                    include_submitted=include_submitted,
+                ).value
+            ratio = formulas.doubling_ratio(current, base_value)
+            result.append(
+                GoalProgress(
+                    kind=goal.kind,
+                    name=goal.name or "倍增",
+                    indicator=code,
+                    base_year=goal.base_year,
+                    base_value=base_value,
+                    current_value=current,
+                    ratio=ratio,
+                    target_value=None,
+                    target_year=goal.target_year,
+                    achieved=ratio is not None and ratio >= 2,
+                )
+            )
+        else:
+            target = goal.target_value or formulas.HUNDRED_YI_IN_WAN_YUAN
+            progress = formulas.rate_pct(current, target)
+            result.append(
+                GoalProgress(
+                    kind=goal.kind,
+                    name=goal.name or "百亿园区",
+                    indicator=code,
+                    base_year=None,
+                    base_value=None,
+                    current_value=current,
+                    ratio=progress,
+                    target_value=target,
+                    target_year=goal.target_year,
+                    achieved=current is not None and current >= target,
+                )
+            )
+    return result
+
+
+@dataclass
+class RankRow:
+    park_code: str
+    park_name: str
+    value: Decimal | None
+    yoy_pct: Decimal | None
+    metric: Decimal | None
+    rank: int | None
+
+
+def park_ranking(
+    *,
+    region: Region,
+    period: Period,
+    code: str,
+    metric: str = "value",
+    include_submitted: bool = False,
+    parks: Iterable[Park] | None = None,
+) -> list[RankRow]:
+    """Rank the parks of a region on an indicator's value, growth or completion (1 = best)."""
+    if metric not in {"value", "yoy", "completion"}:
+        raise ValueError("排名口径只能是 value、yoy 或 completion")
+    parks = list(parks) if parks is not None else list(Park.objects.filter(region=region))
+    cache = ReportCache(include_submitted=include_submitted)
+    rows = {}
+    for park in parks:
+        row = indicator_row(
+            park=park, period=period, code=code, cache=cache, include_submitted=include_submitted
+        )
+        chosen = {"value": row.value, "yoy": row.yoy_pct, "completion": row.completion_pct}[metric]
+        rows[park.code] = RankRow(park.code, park.name, row.value, row.yoy_pct, chosen, None)
+    ranks = formulas.rank_desc({k: r.metric for k, r in rows.items()})
+    for key, rank in ranks.items():
+        rows[key].rank = rank
+    return sorted(rows.values(), key=lambda r: (r.rank is None, r.rank or 0, r.park_code))
+
+
+# ---------------------------------------------------------------------------------------------
+# 亩均 evaluation (default profile, DECISIONS.md)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MuJunRow:
+    credit_code: str
+    name: str
+    land_mu: Decimal | None
+    values: dict[str, Decimal | None]
+    score: Decimal | None
+    grade: str | None
+
+
+def mu_jun_evaluation(
+    *,
+    park: Park,
+    year: int,
+    month: int = 12,
+    include_submitted: bool = False,
+    weights: dict[str, Decimal] | None = None,
+) -> tuple[list[MuJunRow], dict[str, Decimal | None]]:
+    """Per-mu evaluation of the park's 规上 enterprises for a year (YTD at `month`).
+
+    Indicators (万元/亩, 万元/万千瓦时, 万元/人): 亩均税收 = 实缴税收 / 用地面积; 亩均营业收入;
+    单位电耗营业收入 = 营业收入 / 用电量; 人均营业收入 = 营业收入 / 平均用工人数. Benchmarks are
+    the park's medians; classes A/B/C/D by rank share 10/35/45/10 (DECISIONS.md).
+    """
+    cache = ReportCache(include_submitted=include_submitted)
+    reports = cache.report_set(park, Period(year, month)).rows
+    values: dict[str, dict[str, Decimal | None]] = {}
+    meta: dict[str, tuple[str, Decimal | None]] = {}
+    for r in reports:
+        e = r.enterprise
+        revenue = to_wan(r.revenue_ytd, r.unit)
+        tax = to_wan(r.tax_paid_ytd, r.unit)
+        values[e.credit_code] = {
+            "tax_per_mu": formulas.per_mu(tax, e.land_area_mu),
+            "revenue_per_mu": formulas.per_mu(revenue, e.land_area_mu),
+            "revenue_per_kwh": formulas.revenue_per_kwh(revenue, r.electricity_ytd),
+            "revenue_per_capita": formulas.per_capita(revenue, r.employees),
+        }
+        meta[e.credit_code] = (e.name, e.land_area_mu)
+    benchmarks = formulas.mu_jun_benchmarks(values)
+    scores = {
+        k: formulas.mu_jun_score(v, benchmarks, weights or formulas.MU_JUN_DEFAULT_WEIGHTS)
+        for k, v in values.items()
+    }
+    grades = formulas.mu_jun_classes(scores)
+    rows = [
+        MuJunRow(k, meta[k][0], meta[k][1], values[k], scores[k], grades.get(k)) for k in values
+    ]
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0)))
+    return rows, benchmarks
+
+
+def latest_period(*, park: Park, include_submitted: bool = False) -> Period | None:
+    """The latest period with counted enterprise reports for the park."""
+    statuses = [DataStatus.REVIEWED, DataStatus.LOCKED]
+    if include_submitted:
+        statuses.append(DataStatus.SUBMITTED)
+    s = (
+        DataSlice.objects.filter(park=park, status__in=statuses)
+        .filter(Q(kind=REPORT_KIND) | Q(kind=PARK_INDICATOR_KIND))
+        .exclude(month=0)
+        .order_by("-year", "-month")
+        .first()
+    )
+    return Period(s.year, s.month) if s else None
