@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.api.auth import AUTH
+from yuanqu.economy.api import router as economy_router
 from yuanqu.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -25,3 +26,4 @@ def scope_denied(request: HttpRequest, exc: ScopeDenied) -> HttpResponse:
 
 
 api.add_router("/", registry_router)
+api.add_router("/economy", economy_router)

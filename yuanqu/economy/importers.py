@@ -108,7 +108,16 @@ def _b203_fields() -> list[FieldSpec]:
             FieldSpec(
                 f"{prefix}_ytd",
                 f"{name}(1-本月)",
-                (*tuple(f"{n}{sep}{c}" for n in (name, *synonyms) for c in ("1-本月", "本年1-本月", "本年累计", "累计", "本期") for sep in ("", "|")), name, *synonyms),
+                (
+                    *tuple(
+                        f"{n}{sep}{c}"
+                        for n in (name, *synonyms)
+                        for c in ("1-本月", "本年1-本月", "本年累计", "累计", "本期")
+                        for sep in ("", "|")
+                    ),
+                    name,
+                    *synonyms,
+                ),
                 example="2345.6",
                 unit=unit,
             )

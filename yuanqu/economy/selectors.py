@@ -533,7 +533,7 @@ def full_year_projection(
     return Projection(
         value,
         "seasonal",
-        basis=f"{period.label}累计 × 上年全年 ÷ 上年{period.month_span}累计（季节比例法）",
+        basis=f"{period.label}累计 × 上年全年 ÷ 上年{period.ytd_label}累计（季节比例法）",
     )
 
 

@@ -1,0 +1,313 @@
+"""Economy API: the computed table, parts, ranking, series, 亩均, reports, indicators, targets.
+
+Numbers are strings, exactly as the CLI's JSON (DECISIONS.md); park-wide figures are for users
+who may read the whole park (not enterprise users), through the same scoped selectors.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from yuanqu.accounts.scopes import (
+    ScopeDenied,
+    can_read_park_wide,
+    enterprise_filter,
+    park_for,
+    parks_for,
+)
+from yuanqu.core.periods import Period, PeriodError, parse_period
+from yuanqu.economy import presenters, selectors
+from yuanqu.economy.models import EnterpriseReport, Indicator, ParkIndicatorValue, Target
+from yuanqu.registry.models import Park, Region
+
+router = Router(tags=["经济运行"])
+
+
+def _park(request: HttpRequest, code: str) -> Park:
+    if not can_read_park_wide(request.user):
+        raise ScopeDenied("企业用户不能查看园区汇总数据")
+    return park_for(request.user, code)
+
+
+def _period(text: str) -> Period:
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        raise HttpError(422, str(exc)) from exc
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    unit: str
+    period: str
+    status: str | None
+    source: str
+    value: str | None
+    month_value: str | None
+    yoy_pct: str | None
+    target: str | None
+    target_kind: str | None
+    completion_pct: str | None
+    time_progress_pct: str | None
+    ahead_pp: str | None
+    yoy_nominal_pct: str | None = None
+
+
+@router.get(
+    "/indicators",
+    response=list[IndicatorOut],
+    summary="园区指标表（与 yuanqu indicators --json 相同）",
+)
+def indicators(
+    request: HttpRequest,
+    park: str,
+    period: str,
+    exact: bool = False,
+    nominal: bool = False,
+    include_submitted: bool = False,
+) -> list[dict[str, Any]]:
+    p = _park(request, park)
+    rows = selectors.park_indicator_table(
+        park=p, period=_period(period), include_submitted=include_submitted
+    )
+    return [presenters.indicator_json(r, exact_=exact, nominal=nominal) for r in rows]
+
+
+class PartOut(Schema):
+    key: str
+    name: str
+    cluster: str
+    value: str | None
+    base: str | None
+    pull_pp: str | None
+    contribution_pct: str | None
+
+
+@router.get("/parts", response=list[PartOut], summary="按企业或集群的拉动与贡献率")
+def parts(
+    request: HttpRequest,
+    park: str,
+    period: str,
+    indicator: str = "industrial_output",
+    by: str = "cluster",
+    exact: bool = False,
+    include_submitted: bool = False,
+) -> list[dict[str, Any]]:
+    p = _park(request, park)
+    try:
+        rows = selectors.indicator_parts(
+            park=p,
+            period=_period(period),
+            code=indicator,
+            by=by,
+            include_submitted=include_submitted,
+        )
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
+    return [presenters.part_json(r, exact_=exact) for r in rows]
+
+
+class RankOut(Schema):
+    park: str
+    name: str
+    rank: int | None
+    value: str | None
+    yoy_pct: str | None
+    metric: str | None
+
+
+@router.get("/ranking", response=list[RankOut], summary="同一地区园区排名")
+def ranking(
+    request: HttpRequest,
+    region: str,
+    period: str,
+    indicator: str = "industrial_output",
+    metric: str = "value",
+    exact: bool = False,
+) -> list[dict[str, Any]]:
+    if not can_read_park_wide(request.user):
+        raise ScopeDenied("企业用户不能查看园区排名")
+    reg = Region.objects.filter(code=region).first()
+    parks = list(parks_for(request.user).filter(region=reg)) if reg else []
+    if not parks:
+        raise ScopeDenied(f"地区“{region}”不存在或无权访问")
+    try:
+        rows = selectors.park_ranking(
+            region=reg, period=_period(period), code=indicator, metric=metric, parks=parks
+        )
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
+    return [presenters.rank_json(r, exact_=exact) for r in rows]
+
+
+class SeriesOut(Schema):
+    period: str
+    value: str | None
+    month_value: str | None
+    yoy_pct: str | None
+
+
+@router.get("/series", response=list[SeriesOut], summary="某指标逐月累计、当月与增速")
+def series(
+    request: HttpRequest, park: str, year: int, indicator: str = "industrial_output"
+) -> list[dict[str, Any]]:
+    p = _park(request, park)
+    points = selectors.indicator_series(park=p, year=year, code=indicator)
+    return [
+        {
+            "period": str(pt.period),
+            "value": presenters.exact(pt.value),
+            "month_value": presenters.exact(pt.month_value),
+            "yoy_pct": presenters.pct(pt.yoy_pct),
+        }
+        for pt in points
+    ]
+
+
+class MuJunOut(Schema):
+    credit_code: str
+    name: str
+    land_mu: str | None
+    tax_per_mu: str | None
+    revenue_per_mu: str | None
+    revenue_per_kwh: str | None
+    revenue_per_capita: str | None
+    score: str | None
+    grade: str | None
+
+
+@router.get("/mujun", response=list[MuJunOut], summary="亩均评价（默认方案）")
+def mujun(request: HttpRequest, park: str, year: int, month: int = 12) -> list[dict[str, Any]]:
+    p = _park(request, park)
+    rows, _ = selectors.mu_jun_evaluation(park=p, year=year, month=month)
+    return [
+        {
+            "credit_code": r.credit_code,
+            "name": r.name,
+            "land_mu": presenters.exact(r.land_mu),
+            **{k: presenters.exact(v) for k, v in r.values.items()},
+            "score": presenters.pct(r.score),
+            "grade": r.grade,
+        }
+        for r in rows
+    ]
+
+
+class DictionaryOut(Schema):
+    code: str
+    name: str
+    unit: str
+    definition: str
+    source: str
+    kind: str
+    department: str
+    precision: int
+
+
+@router.get("/dictionary", response=list[DictionaryOut], summary="指标字典")
+def dictionary(request: HttpRequest) -> list[Indicator]:
+    return list(Indicator.objects.all())
+
+
+class ReportOut(Schema):
+    credit_code: str
+    name: str
+    period: str
+    unit: str
+    output_month: Decimal | None
+    output_ytd: Decimal | None
+    output_month_ly: Decimal | None
+    output_ytd_ly: Decimal | None
+    sales_ytd: Decimal | None
+    export_ytd: Decimal | None
+    revenue_ytd: Decimal | None
+    revenue_ytd_ly: Decimal | None
+    profit_ytd: Decimal | None
+    profit_ytd_ly: Decimal | None
+    employees: Decimal | None
+
+    @staticmethod
+    def resolve_credit_code(obj: EnterpriseReport) -> str:
+        return obj.enterprise.credit_code
+
+    @staticmethod
+    def resolve_name(obj: EnterpriseReport) -> str:
+        return obj.enterprise.name
+
+    @staticmethod
+    def resolve_period(obj: EnterpriseReport) -> str:
+        return f"{obj.year}-{obj.month:02d}"
+
+
+@router.get(
+    "/reports", response=list[ReportOut], summary="企业月度报表（按数据范围；企业用户只见本企业）"
+)
+@paginate(LimitOffsetPagination)
+def reports(request: HttpRequest, park: str = "", period: str = "", credit_code: str = ""):
+    qs = EnterpriseReport.objects.filter(
+        enterprise_filter(request.user, "enterprise__")
+    ).select_related("enterprise")
+    if park:
+        qs = qs.filter(park__code=park)
+    if period:
+        p = _period(period)
+        qs = qs.filter(year=p.year, month=p.month)
+    if credit_code:
+        qs = qs.filter(enterprise__credit_code=credit_code)
+    return qs.order_by("year", "month", "enterprise__credit_code")
+
+
+class ParkValueOut(Schema):
+    indicator: str
+    period: str
+    basis: str
+    value: Decimal | None
+    month_value: Decimal | None
+    yoy_pct: Decimal | None
+    note: str
+
+    @staticmethod
+    def resolve_indicator(obj: ParkIndicatorValue) -> str:
+        return obj.indicator.code
+
+    @staticmethod
+    def resolve_period(obj: ParkIndicatorValue) -> str:
+        return f"{obj.year}-{obj.month:02d}"
+
+
+@router.get("/park-indicators", response=list[ParkValueOut], summary="部门发布的园区指标")
+@paginate(LimitOffsetPagination)
+def park_indicators(request: HttpRequest, park: str, year: int | None = None):
+    p = _park(request, park)
+    qs = ParkIndicatorValue.objects.filter(park=p).select_related("indicator")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("indicator__sort_order", "year", "month", "basis")
+
+
+class TargetOut(Schema):
+    indicator: str
+    year: int
+    kind: str
+    value: Decimal
+    note: str
+
+    @staticmethod
+    def resolve_indicator(obj: Target) -> str:
+        return obj.indicator.code
+
+
+@router.get("/targets", response=list[TargetOut], summary="年度目标")
+def targets(request: HttpRequest, park: str, year: int | None = None) -> list[Target]:
+    p = _park(request, park)
+    qs = Target.objects.filter(park=p).select_related("indicator")
+    if year:
+        qs = qs.filter(year=year)
+    return list(qs.order_by("year", "indicator__sort_order"))
