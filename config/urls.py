@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("yuanqu.accounts.urls")),
+    path("imports/", include("yuanqu.imports.urls")),
     path("", include("yuanqu.dashboard.urls")),
 ]

@@ -87,7 +87,6 @@ def test_comparable_growth_and_labelled_nominal(worked_example, capsys):
 
 
 def test_pull_of_each_enterprise(worked_example, capsys):
-    park, ents = worked_example
     parts = run_json(
         capsys,
         "--park",

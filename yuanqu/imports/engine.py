@@ -221,7 +221,7 @@ def register(cls: type[Importer]) -> type[Importer]:
 
 
 def get_importer(kind: str) -> type[Importer]:
-    _load_kinds()
+    load_kinds()
     try:
         return IMPORTERS[kind]
     except KeyError:
@@ -229,7 +229,7 @@ def get_importer(kind: str) -> type[Importer]:
         raise ValueError(f"未知的数据类型“{kind}”；可用：{known}") from None
 
 
-def _load_kinds() -> None:
+def load_kinds() -> None:
     # Each app registers its kinds in its importers module; import them lazily so that the
     # engine has no import-time dependency on the apps.
     from importlib import import_module
@@ -264,7 +264,7 @@ def guess_kind(path: Path) -> str | None:
     """The kind whose headers match the file best (most required and optional fields found)."""
     from yuanqu.imports import readers
 
-    _load_kinds()
+    load_kinds()
     workbook = readers.open_workbook(path, max_bytes=settings.YUANQU_IMPORT_MAX_BYTES)
     best: tuple[int, str] | None = None
     for sheet in workbook.sheets:
