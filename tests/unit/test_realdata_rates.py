@@ -315,5 +315,5 @@ def test_published_growth_rates_render_as_report_wording(indicators):
     wnwk = "unnamed industrial park (wnwk.com report)"
     assert phrases[(wnwk, "利润总额")] == "下降3.3%"  # published −3.26
     assert phrases[(wnwk, "实际上交税金")] == "增长18.0%"
-    assert phrases[("珠海市斗门区", "工业投资")] == "增长1倍"  # 102.8%: multiple 1.028 → 1
+    assert phrases[("珠海市斗门区", "工业投资")] == "增长1.0倍"  # 102.8%: multiple 1.028 → 1.0
     assert phrases[("珠海市斗门区", "固定资产投资")] == "增长0.4%"

@@ -229,7 +229,9 @@ def _canonical_unit(unit: str) -> str:
 
 _UNIT_ALT = "|".join(re.escape(u) for u in KNOWN_UNITS)
 _UNIT_LINE = re.compile(rf"单位\s*[:：]?\s*(?:人民币)?\s*({_UNIT_ALT})(?:人民币)?")
-_UNIT_BRACKETED = re.compile(rf"[(\[【〔{{]\s*(?:人民币)?\s*({_UNIT_ALT})\s*(?:人民币)?\s*[)\]】〕}}]")
+_UNIT_BRACKETED = re.compile(
+    rf"[(\[【〔{{]\s*(?:人民币)?\s*({_UNIT_ALT})\s*(?:人民币)?\s*[)\]】〕}}]"
+)
 _UNIT_ALONE = re.compile(rf"(?:人民币)?({_UNIT_ALT})(?:人民币)?")
 
 

@@ -49,7 +49,9 @@ class Period:
         if not 1 <= self.month <= 12:
             raise PeriodError(f"月份 {self.month} 不在 1-12 之间")
         if not MIN_YEAR <= self.year <= MAX_YEAR:
-            raise PeriodError(f"年份 {self.year} 不像报告期的年份（应在 {MIN_YEAR}-{MAX_YEAR} 之间）")
+            raise PeriodError(
+                f"年份 {self.year} 不像报告期的年份（应在 {MIN_YEAR}-{MAX_YEAR} 之间）"
+            )
 
     # -- text ---------------------------------------------------------------------------
     def __str__(self) -> str:

@@ -109,7 +109,8 @@ class ParkImporter(KeyedImporter):
             return None
         province = text(v.get("province"))
         region = province_region(province=province)
-        raw = {spec.label: text(v.get(spec.name)) for spec in self.fields if spec.name in v}
+        # Every column of the file exactly as published, mapped or not (DECISIONS.md).
+        raw = dict(record.raw)
         return KeyedRow(
             key=code,
             record=record,
