@@ -40,3 +40,30 @@ def realdata_dir() -> Path | None:
 def login_client(client, username: str, password: str = "demo2022"):
     assert client.login(username=username, password=password), f"login failed for {username}"
     return client
+
+
+def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
+    """Convert a file with LibreOffice (a real spreadsheet program), in its own profile."""
+    import subprocess
+    import uuid
+
+    soffice = require_tool("soffice")
+    profile = Path("/tmp") / f"lo_test_{uuid.uuid4().hex}"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    out = outdir / (src.stem + "." + fmt.split(":")[0])
+    assert out.exists(), f"LibreOffice did not write {out}"
+    return out

@@ -349,7 +349,7 @@ class EnterpriseReportImporter(Importer):
                 self.err(
                     r,
                     "export" + suffix,
-                    f"审核关系不符：工业销售产值(03) {sales} 应大于等于 其中:出口交货值(04) {export}",
+                    f"审核关系不符：工业销售产值(03) {n(sales)} 应大于等于 其中:出口交货值(04) {n(export)}",
                 )
         for prefix, _name, _syn, _code in FLOWS:
             m, y = v.get(prefix + "_month"), v.get(prefix + "_ytd")
@@ -357,7 +357,7 @@ class EnterpriseReportImporter(Importer):
                 self.err(
                     r,
                     prefix + "_month",
-                    f"{self._label(prefix + '_month')} {m} 大于 1-本月累计 {y}：请核对",
+                    f"{self._label(prefix + '_month')} {n(m)} 大于 1-本月累计 {n(y)}：请核对",
                 )
         x = {k: Decimal(d["ytd"]) for k, d in row.extra.items()}
         profit = v.get("profit_ytd")
@@ -367,7 +367,7 @@ class EnterpriseReportImporter(Importer):
                 self.err(
                     r,
                     "profit_ytd",
-                    f"审核关系不符：利润总额(327) {profit} 应等于 营业利润(323)+营业外收入(325)-营业外支出(326) = {expected}",
+                    f"审核关系不符：利润总额(327) {n(profit)} 应等于 营业利润(323)+营业外收入(325)-营业外支出(326) = {n(expected)}",
                 )
         if {"205", "206"} <= x.keys() and x["205"] < x["206"]:
             self.err(
@@ -507,7 +507,7 @@ class EnterpriseReportImporter(Importer):
                     self.err(
                         row.record,
                         key,
-                        f"{self._label(key)} {now} 小于上月已入库的累计值 {before}（{prev.unit}）："
+                        f"{self._label(key)} {n(now)} 小于上月已入库的累计值 {n(before)}（{prev.unit}）："
                         "累计值不应下降；如确为更正，请在“更正标记”列填“是”",
                     )
         # A 10× or 1000× jump against the enterprise's own last figures smells of 千元/万元.
@@ -521,7 +521,7 @@ class EnterpriseReportImporter(Importer):
                     self.warn(
                         row.record,
                         "output_ytd",
-                        f"工业总产值 {now}（{unit}）是该企业 {ref.year}-{ref.month:02d} 已入库数的 "
+                        f"工业总产值 {n(now)}（{unit}）是该企业 {ref.year}-{ref.month:02d} 已入库数的 "
                         f"{ratio.quantize(Decimal('0.1'))} 倍，疑似单位错误（千元/万元）：请核对",
                     )
 
@@ -599,6 +599,12 @@ class EnterpriseReportImporter(Importer):
             )
         except StatusError as exc:  # pragma: no cover - plan() already refused locked slices
             raise ValueError(str(exc)) from exc
+
+
+def n(value: Decimal) -> str:
+    """A figure in a message as the user typed it: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 def _in(value: Decimal, unit: str) -> Decimal:

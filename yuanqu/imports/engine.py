@@ -367,9 +367,10 @@ def run_import(
                 rows.append(cleaned)
             if progress and preview.rows_read % 1000 == 0:
                 progress(preview.rows_read)
-        if not ctx.has_errors:
-            importer.check_all(rows)
-        plan = importer.plan(rows, preview) if not ctx.has_errors else None
+        # Cross-row checks and the plan run even when rows already failed, so that one pass
+        # reports every problem in the file; nothing is written unless there is no error.
+        importer.check_all(rows)
+        plan = importer.plan(rows, preview)
     except (ReaderError, ValueError) as exc:
         ctx.error(str(exc))
         plan = None

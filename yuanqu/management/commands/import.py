@@ -64,7 +64,9 @@ class Command(BaseCommand):
         if progress is not None:
             progress.close()
         self.stdout.write(f"文件：{path.name}（{preview.kind or '未识别'}）")
-        for issue in preview.issues[: opts["show"]]:
+        # Errors first: they are what stops the import.
+        ordered = preview.errors + preview.warnings
+        for issue in ordered[: opts["show"]]:
             self.stdout.write(f"  {issue.text()}")
         if len(preview.issues) > opts["show"]:
             self.stdout.write(f"  …… 另有 {len(preview.issues) - opts['show']} 条未显示")
