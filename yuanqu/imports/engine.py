@@ -286,6 +286,9 @@ def _take(it: Iterator[Any], n: int) -> Iterator[Any]:
         yield item
 
 
+NOTE_SHEETS = ("说明", "填表说明", "指标解释")
+
+
 def read_records(importer: Importer, path: Path) -> Iterator[Any]:
     """Yield the file's records for this importer, sheet by sheet, reporting layout problems."""
     from yuanqu.imports import readers
@@ -295,7 +298,10 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
     spec = _spec_for(type(importer))
     matched = 0
     layout_errors: list[Issue] = []
+    several = len(workbook.sheets) > 1
     for sheet in workbook.sheets:
+        if several and any(word in sheet.name for word in NOTE_SHEETS):
+            continue  # the templates' own notes sheet, or a user's 说明 sheet
         head = list(_take(sheet.iter_rows(), 30))
         if not head:
             continue
@@ -303,6 +309,8 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
         if layout.missing_required:
             layout_errors.append(Issue("error", layout.message, sheet=sheet.name))
             continue
+        if several and len(layout.columns) < 2:
+            continue  # one matching cell on a side sheet is not a table
         matched += 1
         if layout.unit:
             ctx.unit = layout.unit

@@ -9,4 +9,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("<int:pk>/errors.xlsx", views.error_report, name="error_report"),
+    path("template/<str:kind>.xlsx", views.template, name="template"),
+    path("export/<str:kind>.xlsx", views.export, name="export"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import ScopeDenied, is_global, park_for, parks_for
 from yuanqu.core.periods import PeriodError, parse_period
-from yuanqu.imports import services
+from yuanqu.imports import services, workbooks
 from yuanqu.imports.engine import IMPORTERS, load_kinds
 from yuanqu.imports.models import ImportRecord
 from yuanqu.imports.selectors import import_get_for, import_list_for
@@ -144,3 +144,44 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.info(request, preview.summary())
     return redirect("imports:detail", pk=preview.record_id)
+
+
+@login_required
+def template(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in dict(_kinds_for(request.user)):
+        raise Http404("没有该类型的模板")
+    return _xlsx(workbooks.template_workbook(kind), f"{kind}-导入模板.xlsx")
+
+
+@login_required
+def error_report(request: HttpRequest, pk: int) -> HttpResponse:
+    record = import_get_for(user=request.user, pk=pk)
+    if record is None or not record.stored_file or not Path(record.stored_file).exists():
+        raise Http404("该导入的原文件已不可用")
+    data = workbooks.error_report(Path(record.stored_file), record.issues or [])
+    return _xlsx(data, f"错误报告-{Path(record.file_name).stem}.xlsx")
+
+
+@login_required
+def export(request: HttpRequest, kind: str) -> HttpResponse:
+    try:
+        result, data = workbooks.run_export(
+            kind,
+            user=request.user,
+            park=request.GET.get("park") or None,
+            period=request.GET.get("period") or None,
+            year=int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None,
+        )
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    return _xlsx(data, f"{result.title}.xlsx")
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,295 @@
+"""Excel out: import templates, exports of every kind, the printable summary, error reports.
+
+Exports use the same Chinese headers as the templates, so an exported file imports back.
+Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is neutralised with a
+leading apostrophe; numbers stay numbers (Decimal, exact).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from yuanqu.imports.engine import IMPORTERS, FieldSpec, load_kinds
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+ERROR_FILL = PatternFill("solid", fgColor="F4C7C3")
+WARNING_FILL = PatternFill("solid", fgColor="FCE8B2")
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text that starts like a formula gets a leading apostrophe; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _header_label(spec: FieldSpec) -> str:
+    if spec.unit and spec.unit not in {"千元"} and spec.unit not in spec.label:
+        return f"{spec.label}({spec.unit})" if "(" not in spec.label else spec.label
+    return spec.label
+
+
+def _style_header(ws: Any, row: int, count: int) -> None:
+    for col in range(1, count + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _widths(ws: Any, headers: list[str]) -> None:
+    for i, h in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(10, min(40, len(h) * 2 + 2))
+
+
+def _to_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates
+# ---------------------------------------------------------------------------------------------
+
+
+def template_workbook(kind: str) -> bytes:
+    """A downloadable template: Chinese headers with units, dropdowns, an example row, notes."""
+    load_kinds()
+    cls = IMPORTERS[kind]
+    specs = [f for f in cls.fields if not f.name.startswith("x") and f.name != "seq"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    amount_unit = "千元" if kind == "enterprise-reports" else ""
+    header_row = 1
+    if amount_unit:
+        ws.append([f"单位：{amount_unit}（用电量：万千瓦时；平均用工人数：人）"])
+        header_row = 2
+    headers = [_header_label(f) for f in specs]
+    ws.append(headers)
+    _style_header(ws, header_row, len(headers))
+    ws.append([neutralise(f.example) if f.example != "" else None for f in specs])
+    for i, f in enumerate(specs, start=1):
+        if f.choices:
+            dv = DataValidation(
+                type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True
+            )
+            dv.error = f"请从下拉列表中选择：{'、'.join(f.choices)}"
+            dv.errorTitle = "取值无效"
+            dv.prompt = f.help or f"可选：{'、'.join(f.choices)}"
+            ws.add_data_validation(dv)
+            dv.add(f"{get_column_letter(i)}{header_row + 1}:{get_column_letter(i)}5000")
+        if f.required:
+            ws.cell(row=header_row, column=i).font = Font(bold=True, color="B3261E")
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    _widths(ws, headers)
+    notes = wb.create_sheet("填写说明")
+    notes.append([f"{cls.label}（{kind}）导入模板"])
+    notes.append(["列名", "必填", "单位", "说明"])
+    _style_header(notes, 2, 4)
+    for f in specs:
+        notes.append(
+            [
+                _header_label(f),
+                "是" if f.required else "",
+                f.unit,
+                f.help or ("可选：" + "、".join(f.choices) if f.choices else ""),
+            ]
+        )
+    notes.append([])
+    notes.append(
+        ["说明：列按表头名称识别（可调整顺序，可增删可选列）；第一行示例数据请删除或替换。"]
+    )
+    notes.append(
+        [
+            "“—”、“-”或空白视为空（报表数值视为0）；数字可带千分位；报告期可写 2022-09、2022年9月、202209。"
+        ]
+    )
+    notes.column_dimensions["A"].width = 32
+    notes.column_dimensions["D"].width = 60
+    return _to_bytes(wb)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Export:
+    title: str
+    headers: list[str]
+    rows: Iterable[list[Any]]
+    unit_line: str = ""
+    number_formats: dict[int, str] | None = None
+
+
+Exporter = Callable[..., Export]
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def exporter(kind: str) -> Callable[[Exporter], Exporter]:
+    def wrap(fn: Exporter) -> Exporter:
+        EXPORTERS[kind] = fn
+        return fn
+
+    return wrap
+
+
+def export_workbook(export: Export) -> bytes:
+    """A plain, re-importable export (write-only, so large exports stay flat in memory)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("数据")
+    ws.freeze_panes = "A3" if export.unit_line else "A2"
+    if export.unit_line:
+        ws.append([export.unit_line])
+    ws.append(export.headers)
+    formats = export.number_formats or {}
+    from openpyxl.cell import WriteOnlyCell
+
+    for row in export.rows:
+        cells = []
+        for i, value in enumerate(row):
+            cell = WriteOnlyCell(ws, value=neutralise(value))
+            if i in formats and isinstance(value, Decimal | int | float):
+                cell.number_format = formats[i]
+            cells.append(cell)
+        ws.append(cells)
+    return _to_bytes(wb)
+
+
+def print_workbook(export: Export, *, subtitle: str = "") -> bytes:
+    """A summary table formatted for printing: title, units line, borders, landscape A4,
+    header rows repeated on each page, fit to one page wide, page numbers in the footer."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总表"
+    n = len(export.headers)
+    ws.append([export.title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append([subtitle or export.unit_line])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
+    ws["A2"].alignment = Alignment(horizontal="right")
+    ws.append(export.headers)
+    _style_header(ws, 3, n)
+    formats = export.number_formats or {}
+    for row in export.rows:
+        ws.append([neutralise(v) for v in row])
+        r = ws.max_row
+        for c in range(1, n + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.border = BORDER
+            if c - 1 in formats:
+                cell.number_format = formats[c - 1]
+    _widths(ws, export.headers)
+    ws.column_dimensions["B"].width = 34
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.freeze_panes = "A4"
+    return _to_bytes(wb)
+
+
+def run_export(kind: str, *, user: Any = None, **filters: Any) -> tuple[Export, bytes]:
+    load_exporters()
+    if kind not in EXPORTERS:
+        raise ValueError(f"未知的导出类型“{kind}”；可用：{'、'.join(sorted(EXPORTERS))}")
+    export = EXPORTERS[kind](user=user, **filters)
+    if kind.endswith("-summary"):
+        return export, print_workbook(export)
+    return export, export_workbook(export)
+
+
+def load_exporters() -> None:
+    from importlib import import_module
+
+    import_module("yuanqu.imports.exporters")
+
+
+# ---------------------------------------------------------------------------------------------
+# Error report
+# ---------------------------------------------------------------------------------------------
+
+
+def error_report(path: Path, issues: list[dict[str, Any]]) -> bytes:
+    """The uploaded workbook with bad cells highlighted and an error column per sheet.
+
+    .xlsx files are annotated in place (formatting kept); other formats are copied cell by
+    cell into a new .xlsx first.
+    """
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        wb = load_workbook(path)
+    else:
+        wb = _copy_to_workbook(path)
+    by_sheet: dict[str, dict[int, list[dict[str, Any]]]] = {}
+    for issue in issues:
+        if issue.get("row") is None:
+            continue
+        sheet = issue.get("sheet") or wb.sheetnames[0]
+        by_sheet.setdefault(sheet, {}).setdefault(int(issue["row"]), []).append(issue)
+    for sheet_name, rows in by_sheet.items():
+        if sheet_name not in wb.sheetnames:
+            continue
+        ws = wb[sheet_name]
+        col = ws.max_column + 1
+        ws.cell(row=1, column=col, value="错误说明").font = Font(bold=True, color="B3261E")
+        for row, row_issues in rows.items():
+            texts = []
+            for issue in row_issues:
+                label = "错误" if issue["level"] == "error" else "警告"
+                where = f"{issue['column']}列" if issue.get("column") else ""
+                texts.append(
+                    f"[{label}]{where}{(issue.get('field') and '（' + issue['field'] + '）') or ''}：{issue['message']}"
+                )
+                if issue.get("column"):
+                    cell = ws[f"{issue['column']}{row}"]
+                    cell.fill = ERROR_FILL if issue["level"] == "error" else WARNING_FILL
+                    cell.comment = Comment(issue["message"], "yuanqu")
+            note = ws.cell(row=row, column=col, value="；".join(texts))
+            note.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(col)].width = 60
+    return _to_bytes(wb)
+
+
+def _copy_to_workbook(path: Path) -> Workbook:
+    from django.conf import settings
+
+    from yuanqu.imports.readers import open_workbook
+
+    source = open_workbook(path, max_bytes=settings.YUANQU_IMPORT_MAX_BYTES)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet in source.sheets:
+        ws = wb.create_sheet(sheet.name[:31])
+        for rownum, cells in _rows(sheet.iter_rows()):
+            for c, value in enumerate(cells, start=1):
+                if value not in ("", None):
+                    ws.cell(row=rownum, column=c, value=neutralise(value))
+    return wb
+
+
+def _rows(it: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    yield from it
