@@ -10,6 +10,7 @@ period) in the file: rows of that slice missing from the file are deleted (删�
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,7 +25,7 @@ from yuanqu.economy.models import (
     ParkIndicatorValue,
     Target,
 )
-from yuanqu.imports.engine import FieldSpec, Importer, Preview, register
+from yuanqu.imports.engine import FieldSpec, Importer, Preview, iter_chunks, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedRow
 from yuanqu.imports.status import StatusError, locked_slices, slices_touch
 from yuanqu.registry.models import Enterprise, Park
@@ -161,13 +162,36 @@ def _b203_fields() -> list[FieldSpec]:
     return specs
 
 
-@dataclass
+@dataclass(slots=True)
+class Ref:
+    """Where a row came from (sheet, row, column letters): all an error message needs.
+
+    Kept instead of the reader's record so that a 470,000-row file does not hold every raw
+    cell in memory until the commit.
+    """
+
+    sheet: str
+    row: int
+    cells: dict[str, str]
+
+
+@dataclass(slots=True)
+class EnterpriseRef:
+    """The few enterprise fields an import needs, without loading model instances."""
+
+    pk: int
+    park_id: int
+    name: str
+    park: Park
+
+
+@dataclass(slots=True)
 class ReportRow:
-    record: Any
+    record: Ref
     credit_code: str
     name: str
     period: Period
-    enterprise: Enterprise | None
+    enterprise: EnterpriseRef | None
     park: Park
     values: dict[str, Decimal | None]
     extra: dict[str, dict[str, str]]
@@ -214,12 +238,18 @@ class EnterpriseReportImporter(Importer):
         super().__init__(ctx)
         user = ctx.user
         self.enterprise_submission = getattr(user, "role", None) == Role.ENTERPRISE
-        qs = Enterprise.objects.select_related("park")
+        qs = Enterprise.objects.all()
         if self.enterprise_submission:
             qs = qs.filter(pk=user.enterprise_id)
-        self.enterprises = {e.credit_code: e for e in qs}
+        parks = {p.pk: p for p in Park.objects.all()}
+        self.enterprises = {
+            code: EnterpriseRef(pk, park_id, name, parks[park_id])
+            for code, pk, park_id, name in qs.values_list("credit_code", "id", "park_id", "name")
+        }
         self.unit_warned = False
         self.new_codes: dict[str, str] = {}
+        self._specs_key: frozenset[str] | None = None
+        self._specs: list[FieldSpec] = []
 
     # -- row validation --------------------------------------------------------------------
     def clean(self, record: Any) -> ReportRow | None:
@@ -280,14 +310,10 @@ class EnterpriseReportImporter(Importer):
             park = enterprise.park
         unit = self._unit(record)
         values: dict[str, Decimal | None] = {}
-        for spec in self.fields:
+        for spec in self._value_specs(v):
             name_ = spec.name
-            if name_ in {"credit_code", "name", "period", "correction"} or name_.startswith("x"):
-                continue
-            if name_ not in v:
-                continue  # column absent from the file: no figure
             try:
-                number = parse_decimal(v.get(name_))
+                number = parse_decimal(v[name_])
             except NumberError as exc:
                 self.err(
                     record,
@@ -313,10 +339,24 @@ class EnterpriseReportImporter(Importer):
         correction = str(v.get("correction") or "").strip() in {"是", "1", "Y", "更正"}
         if not ok:
             return None
-        row = ReportRow(record, code, name, period, enterprise, park, values, extra, correction)
+        ref = Ref(record.sheet, record.row, record.cells)
+        row = ReportRow(ref, code, name, period, enterprise, park, values, extra, correction)
         row.values["_unit"] = unit  # type: ignore[assignment]
         self._audit(row)
         return row
+
+    def _value_specs(self, values: dict[str, Any]) -> list[FieldSpec]:
+        """The figure columns this file carries (absent columns have no figure), computed once."""
+        key = frozenset(values)
+        if self._specs_key != key:
+            skip = {"credit_code", "name", "period", "correction"}
+            self._specs = [
+                f
+                for f in self.fields
+                if f.name in values and f.name not in skip and not f.name.startswith("x")
+            ]
+            self._specs_key = key
+        return self._specs
 
     def _unit(self, record: Any) -> str:
         unit = self.ctx.unit
@@ -547,40 +587,49 @@ class EnterpriseReportImporter(Importer):
                     Enterprise(credit_code=c, name=self.new_codes[c], park=park_for[c])
                     for c in self.new_codes
                     if c in park_for
-                ]
+                ],
+                batch_size=1000,
             )
             by_code = {e.credit_code: e for e in created}
             for row, _ in plan.pending:
                 if row.enterprise is None:
-                    row.enterprise = by_code[row.credit_code]
-        create, update = [], []
+                    e = by_code[row.credit_code]
+                    row.enterprise = EnterpriseRef(e.pk, e.park_id, e.name, row.park)
+        update: list[EnterpriseReport] = []
         update_fields: set[str] = {"unit", "extra", "correction", "import_record"}
-        for row, current in plan.pending:
-            fields = {k: v for k, v in row.values.items() if k != "_unit"}
-            if current is None:
-                create.append(
-                    EnterpriseReport(
-                        enterprise=row.enterprise,
-                        park=row.park,
-                        year=row.period.year,
-                        month=row.period.month,
-                        unit=row.values["_unit"],
-                        extra=row.extra,
-                        correction=row.correction,
-                        import_record=record,
-                        **fields,
-                    )
+
+        def new_reports() -> Iterator[EnterpriseReport]:
+            for row, current in plan.pending:
+                if current is not None:
+                    continue
+                fields = {k: v for k, v in row.values.items() if k != "_unit"}
+                yield EnterpriseReport(
+                    enterprise_id=row.enterprise.pk,
+                    park=row.park,
+                    year=row.period.year,
+                    month=row.period.month,
+                    unit=row.values["_unit"],
+                    extra=row.extra,
+                    correction=row.correction,
+                    import_record=record,
+                    **fields,
                 )
-            elif self._differs(current, row):
-                for k, v in fields.items():
+
+        # Built and written in chunks, so a large file never holds every model instance at once.
+        for chunk in iter_chunks(new_reports(), 2000):
+            EnterpriseReport.objects.bulk_create(chunk)
+        for row, current in plan.pending:
+            if current is None or not self._differs(current, row):
+                continue
+            for k, v in row.values.items():
+                if k != "_unit":
                     setattr(current, k, v)
                     update_fields.add(k)
-                current.unit = row.values["_unit"]
-                current.extra = row.extra or current.extra
-                current.correction = row.correction
-                current.import_record = record
-                update.append(current)
-        EnterpriseReport.objects.bulk_create(create, batch_size=1000)
+            current.unit = row.values["_unit"]
+            current.extra = row.extra or current.extra
+            current.correction = row.correction
+            current.import_record = record
+            update.append(current)
         if update:
             EnterpriseReport.objects.bulk_update(update, sorted(update_fields), batch_size=500)
         if plan.delete_ids:

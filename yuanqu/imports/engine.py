@@ -173,6 +173,8 @@ class Importer:
     label: ClassVar[str] = ""
     fields: ClassVar[list[FieldSpec]] = []
     needs_park: ClassVar[bool] = False
+    # Kinds that keep every column as published (the park catalogue) ask the reader for it.
+    wants_raw: ClassVar[bool] = False
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
@@ -318,7 +320,7 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
             ctx.warning(
                 "该行为隐藏行，已按普通行导入；如不应导入请删除该行", sheet=sheet.name, row=row
             )
-        yield from readers.iter_records(sheet, layout)
+        yield from readers.iter_records(sheet, layout, want_raw=importer.wants_raw)
     if not matched:
         ctx.issues.extend(layout_errors or [Issue("error", "文件中没有找到可导入的数据表")])
 

@@ -409,25 +409,29 @@ def locate_table(
     return best
 
 
-def _is_footnote(cells: list[Any]) -> bool:
-    texts = [_cell_text(c) for c in cells if _cell_text(c)]
-    return bool(texts) and texts[0].startswith(FOOTNOTE_PREFIXES)
+def iter_records(sheet: Sheet, layout: TableLayout, *, want_raw: bool = False) -> Iterator[Record]:
+    """The data rows below the header as records; blank rows and footnotes are skipped.
 
-
-def iter_records(sheet: Sheet, layout: TableLayout) -> Iterator[Record]:
-    """The data rows below the header as records; blank rows and footnotes are skipped."""
-    columns = layout.columns
-    letters = {f: col_letter(c) for f, c in columns.items()}
+    `want_raw` adds every column's text under its header (for kinds that keep raw columns);
+    it is off by default because it costs as much as the rest of the reading.
+    """
+    columns = list(layout.columns.items())
+    letters = {f: col_letter(c) for f, c in columns}
     headers = {c: t.replace("|", "") for c, t in layout.headers.items()}
+    header_row = layout.header_row
     for rownum, cells in sheet.iter_rows():
-        if rownum <= layout.header_row:
+        if rownum <= header_row:
             continue
-        values: dict[str, Any] = {}
-        for f, c in columns.items():
-            values[f] = cells[c] if c < len(cells) else ""
-        if all(_cell_text(v) == "" for v in values.values()):
+        n = len(cells)
+        values = {f: cells[c] if c < n else "" for f, c in columns}
+        if not any(v.strip() if isinstance(v, str) else v is not None for v in values.values()):
             continue
-        if _is_footnote(cells):
+        first = next((v for v in cells if v != "" and v is not None), None)
+        if isinstance(first, str) and first.strip().startswith(FOOTNOTE_PREFIXES):
             continue
-        raw = {h: _raw_text(cells[c]) if c < len(cells) else "" for c, h in headers.items()}
+        raw = (
+            {h: _raw_text(cells[c]) if c < n else "" for c, h in headers.items()}
+            if want_raw
+            else {}
+        )
         yield Record(sheet.name, rownum, values, letters, raw)

@@ -29,6 +29,7 @@ class ParkImporter(KeyedImporter):
     kind = "parks"
     label = "园区名录"
     model = Park
+    wants_raw = True
     fields = [
         FieldSpec("seq", "序号"),
         FieldSpec("code", "代码", ("园区代码", "开发区代码"), required=True, example="G350001"),
