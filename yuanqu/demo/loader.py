@@ -17,6 +17,7 @@ from yuanqu.demo.models import DemoLoad
 PARTS: list[tuple[str, str, str]] = [
     ("registry", "1", "yuanqu.demo.registry:load_registry"),
     ("users", "1", "yuanqu.demo.users:load_users"),
+    ("economy", "1", "yuanqu.demo.economy:load_economy"),
 ]
 
 
