@@ -296,3 +296,27 @@ def test_file_over_limit_refused(park, tmp_path, settings):
     path = write_xlsx(tmp_path / "x.xlsx", H, [])
     preview = run_import(path, kind="enterprise-reports")
     assert "超过上限" in preview.errors[0].message
+
+
+def test_ods_and_wps_et_files(park, tmp_path):
+    e = make_enterprise(park, 40, "壬")
+    src = write_xlsx(
+        tmp_path / "src.xlsx",
+        H,
+        [[e.credit_code, "壬", "2022年6月", 1, 60, 1, 50, 60, 0]],
+        unit_line="单位：万元",
+    )
+    ods = soffice_convert(src, "ods", tmp_path)
+    preview = run_import(ods, kind="enterprise-reports")
+    assert preview.committed, [i.text() for i in preview.issues]
+    assert EnterpriseReport.objects.get(enterprise=e).unit == "万元"
+    # WPS saves .et files; most are BIFF inside and read as .xls.
+    xls = soffice_convert(src, "xls", tmp_path)
+    et = tmp_path / "wps.et"
+    et.write_bytes(xls.read_bytes())
+    again = run_import(et, kind="enterprise-reports")
+    assert again.unchanged == 1 and not again.errors
+    broken = tmp_path / "broken.et"
+    broken.write_bytes(b"not a spreadsheet at all")
+    preview = run_import(broken, kind="enterprise-reports")
+    assert "另存为" in preview.errors[0].message

@@ -211,3 +211,21 @@ def test_templates_and_exports_download_from_the_web(jingfa):
     response = client.get("/imports/export/enterprises.xlsx")
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws.max_row == 151 and {r[2].value for r in ws.iter_rows(min_row=2)} == {"DEMO"}
+
+
+def test_api_export_and_import_log_are_scoped(client, demo_registry):
+    login_client(client, "city")
+    response = client.get("/api/v1/export/parks.xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert sorted(r[0].value for r in ws.iter_rows(min_row=2)) == [
+        "DEMO",
+        "DEMO2",
+        "DEMO3",
+        "DEMO4",
+    ]
+    assert client.get("/api/v1/export/nonsense.xlsx").status_code == 404
+    assert client.get("/api/v1/imports").json()["count"] == 0
+    login_client(client, "qiye")
+    response = client.get("/api/v1/export/enterprises.xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws.max_row == 2  # only its own enterprise

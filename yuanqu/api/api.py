@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.api.auth import AUTH
 from yuanqu.economy.api import router as economy_router
+from yuanqu.imports.api import router as imports_router
 from yuanqu.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -27,3 +28,4 @@ def scope_denied(request: HttpRequest, exc: ScopeDenied) -> HttpResponse:
 
 api.add_router("/", registry_router)
 api.add_router("/economy", economy_router)
+api.add_router("/", imports_router)
