@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("yuanqu.accounts.urls")),
     path("imports/", include("yuanqu.imports.urls")),
+    path("reports/", include("yuanqu.reports.urls")),
     path("", include("yuanqu.dashboard.urls")),
 ]

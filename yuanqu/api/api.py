@@ -10,6 +10,7 @@ from yuanqu.api.auth import AUTH
 from yuanqu.economy.api import router as economy_router
 from yuanqu.imports.api import router as imports_router
 from yuanqu.registry.api import router as registry_router
+from yuanqu.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="园区经济运行与项目管理平台 API",
@@ -29,3 +30,4 @@ def scope_denied(request: HttpRequest, exc: ScopeDenied) -> HttpResponse:
 api.add_router("/", registry_router)
 api.add_router("/economy", economy_router)
 api.add_router("/", imports_router)
+api.add_router("/reports", reports_router)
