@@ -43,3 +43,21 @@ def user_factory(db):
 def _fast_password_hashing(settings):
     # PBKDF2 at full strength costs ~0.3 s a user; tests create many.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for the module and rolled back afterwards."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from yuanqu.demo.loader import load_demo
+
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        load_demo(log=lambda m: None)
+        yield
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

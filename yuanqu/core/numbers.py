@@ -23,6 +23,7 @@ __all__ = [
     "BLANK_MARKERS",
     "KNOWN_UNITS",
     "MONEY_UNITS",
+    "UNIT_EXPONENTS",
     "UNIT_FACTORS",
     "NumberError",
     "UnitError",
@@ -52,6 +53,8 @@ UNIT_FACTORS: Final[dict[str, Decimal]] = {
     "亿元": Decimal(100_000_000),
 }
 MONEY_UNITS: Final = tuple(UNIT_FACTORS)
+# The same as powers of ten, which is how `convert` uses them (an exact exponent shift).
+UNIT_EXPONENTS: Final[dict[str, int]] = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
 
 # Units `detect_unit` recognises. Longest first: the regex alternation must try 万美元 before
 # 美元 and 万元, 万千瓦时 before 千瓦时, 百万元 before 万元.
@@ -204,19 +207,14 @@ def convert(amount: Decimal | int | str, from_unit: str, to_unit: str) -> Decima
     src, dst = _canonical_unit(from_unit), _canonical_unit(to_unit)
     if src == dst:
         return number
-    if src not in UNIT_FACTORS or dst not in UNIT_FACTORS:
+    if src not in UNIT_EXPONENTS or dst not in UNIT_EXPONENTS:
         raise UnitError(f"不能把“{from_unit}”换算为“{to_unit}”")
-    result = number * UNIT_FACTORS[src] / UNIT_FACTORS[dst]
-    # Strip only the exponent noise the division adds (12345 千元 → 1234.5 万元, not
-    # 1234.500000…); a division by a power of ten is exact, so nothing is rounded.
-    return result.normalize() if result == result.to_integral_value() else _exact(result)
-
-
-def _exact(value: Decimal) -> Decimal:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return Decimal(text)
+    # Shift the decimal exponent instead of multiplying: no context precision, no rounding,
+    # whatever the number of digits (12345 千元 → 1234.5 万元; 1 亿元 → 10000 万元).
+    sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite: parse_decimal refuses NaN and infinities
+    shifted = Decimal((sign, digits, exponent + UNIT_EXPONENTS[src] - UNIT_EXPONENTS[dst]))
+    return Decimal(int(shifted)) if shifted.as_tuple().exponent > 0 else shifted  # type: ignore[operator]
 
 
 def _canonical_unit(unit: str) -> str:
