@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("yuanqu.accounts.urls")),
     path("imports/", include("yuanqu.imports.urls")),
+    path("economy/", include("yuanqu.economy.urls")),
     path("reports/", include("yuanqu.reports.urls")),
     path("", include("yuanqu.dashboard.urls")),
 ]

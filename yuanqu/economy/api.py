@@ -62,6 +62,7 @@ class IndicatorOut(Schema):
 
 @router.get(
     "/indicators",
+    exclude_unset=True,
     response=list[IndicatorOut],
     summary="园区指标表（与 yuanqu indicators --json 相同）",
 )

@@ -124,6 +124,46 @@ class ReportCache:
         self.include_submitted = include_submitted
         self._loaded: dict[tuple[int, int], dict[int, list[EnterpriseReport]]] = {}
         self._status: dict[tuple[int, int, int], str] = {}
+        self._indicators: list[Indicator] | None = None
+        self._targets: dict[tuple[int, int], dict[int, Target]] = {}
+        self._entered: dict[
+            tuple[int, int], dict[tuple[int, str, int, int], ParkIndicatorValue]
+        ] = {}
+        self._entered_status: dict[tuple[int, int], dict[tuple[int, int, int], str]] = {}
+
+    def indicators(self) -> list[Indicator]:
+        if self._indicators is None:
+            self._indicators = list(Indicator.objects.all())
+        return self._indicators
+
+    def targets(self, park: Park, year: int) -> dict[int, Target]:
+        key = (park.pk, year)
+        if key not in self._targets:
+            self._targets[key] = {
+                t.indicator_id: t for t in Target.objects.filter(park=park, year=year)
+            }
+        return self._targets[key]
+
+    def entered(self, park: Park, year: int) -> dict[tuple[int, str, int, int], ParkIndicatorValue]:
+        """Counted entered values (statistics basis) of a park and year, loaded once."""
+        key = (park.pk, year)
+        if key not in self._entered:
+            codes = [i.code for i in self.indicators() if i.source == Indicator.Source.ENTERED]
+            self._entered[key] = _entered_values(
+                park_ids=[park.pk],
+                codes=codes,
+                years=[year],
+                include_submitted=self.include_submitted,
+            )
+        return self._entered[key]
+
+    def entered_status(self, park: Park, period: Period) -> str | None:
+        key = (park.pk, period.year)
+        if key not in self._entered_status:
+            self._entered_status[key] = slice_statuses(
+                kind=PARK_INDICATOR_KIND, park_ids=[park.pk], years=[period.year]
+            )
+        return self._entered_status[key].get((park.pk, period.year, period.month))
 
     def _load(self, park: Park, year: int) -> dict[int, list[EnterpriseReport]]:
         key = (park.pk, year)
@@ -271,21 +311,12 @@ def park_indicator_table(
 ) -> list[IndicatorRow]:
     """The park's indicator table for 1-本月 of `period` (DECISIONS.md `yuanqu indicators`)."""
     cache = cache or ReportCache(include_submitted=include_submitted)
-    indicators = list(Indicator.objects.all())
+    indicators = cache.indicators()
     if codes is not None:
         wanted = set(codes)
         indicators = [i for i in indicators if i.code in wanted]
-    targets = {t.indicator_id: t for t in Target.objects.filter(park=park, year=period.year)}
-    entered_codes = [i.code for i in indicators if i.source == Indicator.Source.ENTERED]
-    entered = _entered_values(
-        park_ids=[park.pk],
-        codes=entered_codes,
-        years=[period.year, period.year - 1],
-        include_submitted=include_submitted,
-    )
-    entered_status = slice_statuses(
-        kind=PARK_INDICATOR_KIND, park_ids=[park.pk], years=[period.year]
-    )
+    targets = cache.targets(park, period.year)
+    entered = {**cache.entered(park, period.year - 1), **cache.entered(park, period.year)}
     rows = []
     for ind in indicators:
         row = IndicatorRow(
@@ -301,7 +332,7 @@ def park_indicator_table(
         if ind.code in COMPUTED:
             _fill_computed(row, park, period, cache)
         else:
-            row.status = entered_status.get((park.pk, period.year, period.month))
+            row.status = cache.entered_status(park, period)
             _fill_entered(row, park, period, entered)
         _fill_target(row, targets.get(ind.pk), period)
         rows.append(row)
