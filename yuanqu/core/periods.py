@@ -152,7 +152,7 @@ def period_range(start: Period, end: Period) -> Iterator[Period]:
 
 # Dashes and "to" words people put in "1-9月"; NFKC already turned full-width forms to ASCII.
 _DASH = r"[-—–―‐‑‒−~～〜至到]"
-_DAY_TAIL = r"(?:[-/.]\d{1,2}|\d{1,2}日)?(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DAY_TAIL = r"(?:[-/.]\d{1,2}|\d{1,2}日)?(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # 2022年1-12月 / 2022年1至12月 / 2022年度1-12月份 (YTD written with the year)
     (re.compile(rf"(\d{{4}})年度?1{_DASH}+(\d{{1,2}})月份?"), "ym"),
