@@ -87,3 +87,14 @@ def test_demo_command_no_serve_prints_logins(capsys):
         assert login in out
     for code in ["DEMO ", "DEMO2", "DEMO3", "DEMO4"]:
         assert code in out
+
+
+def test_park_switcher_overrides_a_park_in_the_return_url(client, demo_registry):
+    login_client(client, "admin")
+    response = client.post(
+        "/park/switch/", {"park": "DEMO2", "next": "/economy/?park=DEMO&period=2022-12&x=1"}
+    )
+    assert response["Location"] == "/economy/?x=1"
+    assert client.session["park"] == "DEMO2"
+    response = client.post("/park/switch/", {"park": "DEMO3", "next": "https://example.com/"})
+    assert response["Location"] == "/"

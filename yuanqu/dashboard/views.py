@@ -30,7 +30,20 @@ def switch_park(request: HttpRequest) -> HttpResponse:
     except ScopeDenied:
         return redirect("home")
     request.session["park"] = code
-    return redirect(request.POST.get("next") or request.GET.get("next") or "home")
+    return redirect(_without_park(request.POST.get("next") or request.GET.get("next") or "/"))
+
+
+def _without_park(url: str) -> str:
+    """The page to return to, minus a ?park= that would override the park just chosen.
+
+    Only local paths are followed (never another host)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return "/"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k not in {"park", "period"}])
+    return parts.path + (f"?{query}" if query else "")
 
 
 @login_required

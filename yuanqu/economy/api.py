@@ -145,7 +145,7 @@ def ranking(
         )
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc
-    return [presenters.rank_json(r, exact_=exact) for r in rows]
+    return [presenters.rank_json(r, exact_=exact, metric=metric) for r in rows]
 
 
 class SeriesOut(Schema):

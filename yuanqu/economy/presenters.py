@@ -67,18 +67,15 @@ def part_json(part: PartRow, *, exact_: bool = False) -> dict[str, Any]:
     }
 
 
-def rank_json(row: RankRow, *, exact_: bool = False) -> dict[str, Any]:
+def rank_json(row: RankRow, *, exact_: bool = False, metric: str = "value") -> dict[str, Any]:
+    """A ranking line; the metric is an amount (exact) for "value", a rate otherwise."""
     return {
         "park": row.park_code,
         "name": row.park_name,
         "rank": row.rank,
         "value": exact(row.value),
         "yoy_pct": pct(row.yoy_pct, exact_=exact_),
-        "metric": exact(row.metric)
-        if exact_
-        else pct(row.metric)
-        if row.metric is not None
-        else None,
+        "metric": exact(row.metric) if metric == "value" else pct(row.metric, exact_=exact_),
     }
 
 
