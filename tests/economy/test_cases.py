@@ -187,3 +187,32 @@ def test_unknown_enterprise_created_with_park_else_error(tmp_path, capsys):
     assert "警告" in out and "新建" in out
     row = indicators(capsys, "UK", "2022-09")["industrial_output"]
     assert row["value"] == "9"  # 90 千元 = 9 万元, exactly
+
+
+def test_mom_raw_in_series_api(tmp_path, client):
+    from tests.helpers import login_client
+    from yuanqu.accounts.models import User
+
+    park = make_park("MM")
+    e = make_enterprise(park, 8, "甲")
+    f = write_xlsx(
+        tmp_path / "m.xlsx",
+        H,
+        [
+            [e.credit_code, "甲", "2022-02", 200, 200, 150, 150],
+            [e.credit_code, "甲", "2022-03", 100, 300, 90, 240],
+            [e.credit_code, "甲", "2022-04", 125, 425, 100, 340],
+        ],
+        unit_line="单位：万元",
+    )
+    call_command("import", str(f), kind="enterprise-reports")
+    User.objects.create_user("mmadmin", password="demo2022", role="admin")
+    login_client(client, "mmadmin")
+    points = client.get(
+        "/api/v1/economy/series?park=MM&year=2022&indicator=industrial_output"
+    ).json()
+    by_period = {p["period"]: p for p in points}
+    # March against 1-2月 is not a month-on-month comparison: undefined; April: 125/100 − 1.
+    assert by_period["2022-03"]["mom_pct"] is None
+    assert by_period["2022-04"]["mom_pct"] == "25.0"
+    assert by_period["2022-04"]["month_value"] == "125"

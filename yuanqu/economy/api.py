@@ -153,6 +153,7 @@ class SeriesOut(Schema):
     value: str | None
     month_value: str | None
     yoy_pct: str | None
+    mom_pct: str | None  # 环比, raw (not seasonally adjusted)
 
 
 @router.get("/series", response=list[SeriesOut], summary="某指标逐月累计、当月与增速")
@@ -167,6 +168,7 @@ def series(
             "value": presenters.exact(pt.value),
             "month_value": presenters.exact(pt.month_value),
             "yoy_pct": presenters.pct(pt.yoy_pct),
+            "mom_pct": presenters.pct(pt.mom_pct),
         }
         for pt in points
     ]

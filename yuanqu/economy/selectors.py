@@ -496,6 +496,9 @@ class SeriesPoint:
     value: Decimal | None
     month_value: Decimal | None
     yoy_pct: Decimal | None
+    # 环比: this month's value against the previous month's, raw (not seasonally adjusted).
+    # February carries 1-2月, so March's 环比 compares one month with two: left undefined.
+    mom_pct: Decimal | None = None
 
 
 def indicator_series(
@@ -515,7 +518,13 @@ def indicator_series(
         row = indicator_row(
             park=park, period=period, code=code, cache=cache, include_submitted=include_submitted
         )
-        points.append(SeriesPoint(period, row.value, row.month_value, row.yoy_pct))
+        prev = points[-1] if points else None
+        mom = (
+            formulas.mom_pct(row.month_value, prev.month_value)
+            if prev is not None and month > 3 and row.month_value is not None
+            else None
+        )
+        points.append(SeriesPoint(period, row.value, row.month_value, row.yoy_pct, mom))
     return points
 
 
