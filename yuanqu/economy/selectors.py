@@ -353,8 +353,9 @@ def _fill_computed(row: IndicatorRow, park: Park, period: Period, cache: ReportC
     last, _, _ = park_total(park=park, period=period.same_last_year(), code=row.code, cache=cache)
     row.last_year_value = last
     row.yoy_nominal_pct = formulas.nominal_growth_pct(total, last)
+    label = EnterpriseReport._meta.get_field(COMPUTED[row.code].ytd).verbose_name
     row.sources.append(
-        f"{len(figures)}家规上企业{period.label}报表（{COMPUTED[row.code].ytd}）合计，"
+        f"{len(figures)}家规上企业{period.label}报表（{label}）合计，"
         "增速按可比口径（各企业自报上年同期）计算"
     )
 
@@ -604,7 +605,8 @@ def long_term_goals(
     result = []
     for goal in LongTermGoal.objects.filter(park=park).select_related("indicator"):
         code = goal.indicator.code
-        current = value_override
+        # An override (e.g. a full-year projection) is a value of output, not of other goals.
+        current = value_override if code == "industrial_output" else None
         if current is None:
             current = indicator_row(
                 park=park,
@@ -616,9 +618,12 @@ def long_term_goals(
         if goal.kind == LongTermGoal.Kind.DOUBLING:
             base_value = None
             if goal.base_year:
+                # A full-year figure (actual or projected) compares with the base year's full
+                # year; a part-year figure with the same months of the base year.
+                base_month = 12 if value_override is not None else period.month
                 base_value = indicator_row(
                     park=park,
-                    period=Period(goal.base_year, period.month),
+                    period=Period(goal.base_year, base_month),
                     code=code,
                     cache=cache,
                     include_submitted=include_submitted,

@@ -1,5 +1,6 @@
-"""Reports through the API: the text by section, the figures with their sources, speech stats,
-and the .docx/.pdf files — for parks the user may read."""
+"""Reports through the API (`/api/v1/reports/…`): the text by section, every figure with its
+source, speech statistics, the files, and the variable catalogue — for parks the user may read
+(enterprise users and parks outside the scope: 404)."""
 
 from __future__ import annotations
 
@@ -12,32 +13,44 @@ from ninja.errors import HttpError
 
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for
 from yuanqu.core.periods import PeriodError, parse_period
+from yuanqu.registry.models import Park
 from yuanqu.reports import services
-from yuanqu.reports.engine import Report
+from yuanqu.reports.engine import Report, ReportError, catalogue, docx_variables
+from yuanqu.reports.pdf import PdfConversionError, PdfUnavailable
 
 router = Router(tags=["报告"])
 
 
-def _park(request: HttpRequest, code: str):
+def _park(request: HttpRequest, code: str) -> Park:
     if not can_read_park_wide(request.user):
         raise ScopeDenied("企业用户不能查看园区报告")
     return park_for(request.user, code)
 
 
-def _json(report: Report) -> dict[str, Any]:
+def report_json(report: Report) -> dict[str, Any]:
     stats = services.speech_stats(report.text())
     return {
+        "kind": report.kind,
         "title": report.title,
         "subtitle": report.subtitle,
+        "park": report.park.code,
         "period": str(report.period),
+        "year": report.year,
+        "estimated": report.estimated,
+        "include_submitted": report.include_submitted,
         "sections": [
             {
-                "heading": heading,
-                "level": level,
-                "key": s.key if s else None,
-                "paragraphs": s.paragraphs if s else [],
+                "heading": h.text,
+                "level": h.level,
+                "key": h.section.key if h.section else None,
+                "paragraphs": h.section.paragraphs if h.section else [],
+                "figures": [f.__dict__ for f in h.section.figures] if h.section else [],
+                "tables": [
+                    {"caption": t.caption, "headers": t.headers, "rows": t.rows}
+                    for t in (h.section.tables if h.section else [])
+                ],
             }
-            for heading, level, s in services.numbered(report)
+            for h in report.headings()
         ],
         "omitted": report.omitted,
         "figures": [f.__dict__ for f in report.figures],
@@ -45,56 +58,111 @@ def _json(report: Report) -> dict[str, Any]:
     }
 
 
-def _annual(request: HttpRequest, park: str, year: int, as_of: str) -> Report:
+def _annual(
+    request: HttpRequest, park: str, year: int, as_of: str, include_submitted: bool, projection: str
+) -> Report:
     try:
-        return services.annual_report(
-            park=_park(request, park), year=year, as_of=parse_period(as_of) if as_of else None
+        report = services.annual_report(
+            park=_park(request, park),
+            year=year,
+            as_of=parse_period(as_of) if as_of else None,
+            include_submitted=include_submitted,
+            projection=projection,
         )
-    except (PeriodError, ValueError) as exc:
+        return services.require_content(report)
+    except (PeriodError, ReportError) as exc:
         raise HttpError(422, str(exc)) from exc
 
 
-def _monthly(request: HttpRequest, park: str, period: str) -> Report:
+def _monthly(request: HttpRequest, park: str, period: str, include_submitted: bool) -> Report:
     try:
-        return services.monthly_report(park=_park(request, park), period=parse_period(period))
-    except (PeriodError, ValueError) as exc:
+        report = services.monthly_report(
+            park=_park(request, park),
+            period=parse_period(period),
+            include_submitted=include_submitted,
+        )
+        return services.require_content(report)
+    except (PeriodError, ReportError) as exc:
         raise HttpError(422, str(exc)) from exc
 
 
 def _file(report: Report, fmt: str) -> HttpResponse:
-    from yuanqu.reports.pdf import PdfConversionError, PdfUnavailable
-    from yuanqu.reports.views import CONTENT_TYPES
-
+    if fmt not in services.FORMATS:
+        raise HttpError(404, "格式只能是 docx、pdf、html")
     try:
         data = services.render(report, fmt)
-    except (PdfUnavailable, PdfConversionError) as exc:
+    except PdfUnavailable as exc:
         raise HttpError(503, str(exc)) from exc
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    except PdfConversionError as exc:
+        raise HttpError(500, str(exc)) from exc
+    response = HttpResponse(data, content_type=services.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.{fmt}"
     return response
 
 
-@router.get("/annual", summary="年度工作总结（JSON：分节文本、数据来源、字数）")
-def annual(request: HttpRequest, park: str, year: int, as_of: str = "") -> dict[str, Any]:
-    return _json(_annual(request, park, year, as_of))
+@router.get("/annual", summary="年度工作总结（JSON：分节文字、数字及其来源、字数与时长）")
+def annual(
+    request: HttpRequest,
+    park: str,
+    year: int,
+    as_of: str = "",
+    include_submitted: bool = False,
+    projection: str = "seasonal",
+) -> dict[str, Any]:
+    return report_json(_annual(request, park, year, as_of, include_submitted, projection))
 
 
-@router.get("/annual.{fmt}", summary="年度工作总结文件（docx/pdf/html）")
+@router.get("/annual.{fmt}", summary="年度工作总结文件（docx / pdf / html）")
 def annual_file(
-    request: HttpRequest, fmt: str, park: str, year: int, as_of: str = ""
+    request: HttpRequest,
+    fmt: str,
+    park: str,
+    year: int,
+    as_of: str = "",
+    include_submitted: bool = False,
+    projection: str = "seasonal",
 ) -> HttpResponse:
-    if fmt not in {"docx", "pdf", "html"}:
+    if fmt not in services.FORMATS:
         raise HttpError(404, "格式只能是 docx、pdf、html")
-    return _file(_annual(request, park, year, as_of), fmt)
+    return _file(_annual(request, park, year, as_of, include_submitted, projection), fmt)
 
 
 @router.get("/monthly", summary="月度经济运行分析（JSON）")
-def monthly(request: HttpRequest, park: str, period: str) -> dict[str, Any]:
-    return _json(_monthly(request, park, period))
+def monthly(
+    request: HttpRequest, park: str, period: str, include_submitted: bool = False
+) -> dict[str, Any]:
+    return report_json(_monthly(request, park, period, include_submitted))
 
 
-@router.get("/monthly.{fmt}", summary="月度经济运行分析文件（docx/pdf/html）")
-def monthly_file(request: HttpRequest, fmt: str, park: str, period: str) -> HttpResponse:
-    if fmt not in {"docx", "pdf", "html"}:
+@router.get("/monthly.{fmt}", summary="月度经济运行分析文件（docx / pdf / html）")
+def monthly_file(
+    request: HttpRequest, fmt: str, park: str, period: str, include_submitted: bool = False
+) -> HttpResponse:
+    if fmt not in services.FORMATS:
         raise HttpError(404, "格式只能是 docx、pdf、html")
-    return _file(_monthly(request, park, period), fmt)
+    return _file(_monthly(request, park, period, include_submitted), fmt)
+
+
+@router.get("/catalogue", summary="报告变量目录（各节模板与上传的 Word 模板可用的变量）")
+def variable_catalogue(request: HttpRequest, kind: str = "annual") -> dict[str, Any]:
+    if kind not in {"annual", "monthly"}:
+        raise HttpError(404, "报告类型只能是 annual 或 monthly")
+    data = catalogue(kind)
+
+    def var(v: Any) -> dict[str, Any]:
+        return {"description": v.description, "kind": v.kind, "fields": dict(v.fields)}
+
+    return {
+        "kind": kind,
+        "base": {k: var(v) for k, v in data["base"].items()},
+        "sections": [
+            {
+                "key": s["key"],
+                "title": s["title"],
+                "template": s["template"],
+                "variables": {k: var(v) for k, v in s["variables"].items()},
+            }
+            for s in data["sections"]
+        ],
+        "docx": docx_variables(kind),
+    }

@@ -230,12 +230,15 @@ def bar_line_chart(
     growth_label: str = "同比增长（%）",
     decimals: int = 1,
     value_labels: bool = False,
+    growth: Sequence[Number] | None = None,
 ) -> bytes:
     """Grouped bars of this year against last year by month, with the growth rate as a line.
 
     ``months`` are ints (shown as "1月") or ready labels ("1—2月"). ``None`` marks a month
     without data (no bar). The growth line (right axis, %) is computed from the two series
-    in Decimal and skipped where last year's value is missing or zero.
+    in Decimal and skipped where last year's value is missing or zero — unless ``growth`` gives
+    the rates to draw (e.g. the comparable-basis YTD growth from the selectors, which the two
+    published series cannot reproduce).
     """
     n = len(months)
     if len(this_year) != n or len(last_year) != n:
@@ -268,19 +271,24 @@ def bar_line_chart(
         handles, legend_labels = ax.get_legend_handles_labels()
 
         if show_growth:
-            growth: list[float] = []
-            for cur_v, prev_v in zip(this_year, last_year, strict=True):
-                c, p = _to_decimal(cur_v), _to_decimal(prev_v)
-                if c is None or p is None or p == 0:
-                    growth.append(math.nan)
-                else:
-                    growth.append(float((c / p - 1) * 100))
-            if any(not math.isnan(g) for g in growth):
+            rates: list[float] = []
+            if growth is not None:
+                if len(growth) != n:
+                    raise ValueError("growth must have one value per month")
+                rates = [_to_float(g) for g in growth]
+            else:
+                for cur_v, prev_v in zip(this_year, last_year, strict=True):
+                    c, p = _to_decimal(cur_v), _to_decimal(prev_v)
+                    if c is None or p is None or p == 0:
+                        rates.append(math.nan)
+                    else:
+                        rates.append(float((c / p - 1) * 100))
+            if any(not math.isnan(g) for g in rates):
                 ax2 = ax.twinx()
                 ax2.spines["top"].set_visible(False)
                 (line,) = ax2.plot(
                     xs,
-                    growth,
+                    rates,
                     color=COLOR_LINE,
                     marker="o",
                     markersize=3,

@@ -99,7 +99,9 @@ TABLE_LINE_PITCH_PT = 18.0
 
 SOURCES_HEADERS: tuple[str, ...] = ("序号", "数字", "指标", "期间", "单位", "计算方法/来源")
 #: Column widths of the 数据来源 table; they add up to the 156 mm text width.
-SOURCES_COL_WIDTHS_MM: tuple[float, ...] = (14.0, 20.0, 30.0, 36.0, 21.0, 35.0)
+SOURCES_COL_WIDTHS_MM: tuple[float, ...] = (11.0, 30.0, 33.0, 26.0, 14.0, 42.0)
+#: The 数据来源 table is an appendix: 五号 (10.5 pt) keeps a long list on few pages.
+SOURCES_SIZE_PT = 10.5
 
 # Style names (paragraph styles created or rewritten by the builder).
 STYLE_TABLE_TEXT = "Table Text"
@@ -313,6 +315,9 @@ class OfficialDocument:
         self._figure_no = 0
         self._table_no = 0
         self._last_title: Paragraph | None = None
+        # python-docx resolves a style object to its id by scanning all styles on every
+        # assignment (~3 ms each): a 30-row table spent most of its time there. Cache the ids.
+        self._style_ids: dict[str, str] = {}
         self._setup_page()
         self._setup_styles()
         self._setup_footer()
@@ -516,8 +521,19 @@ class OfficialDocument:
         """The underlying python-docx document, for anything the builder does not cover."""
         return self._doc
 
+    def _style_id(self, name: str) -> str:
+        style_id = self._style_ids.get(name)
+        if style_id is None:
+            style_id = self._style_ids[name] = self._doc.styles[name].style_id
+        return style_id
+
+    def _new_paragraph(self, style: str) -> Paragraph:
+        paragraph = self._doc.add_paragraph()
+        paragraph._p.style = self._style_id(style)
+        return paragraph
+
     def _styled_paragraph(self, text: str, style: str, font: str, latin: str | None) -> Paragraph:
-        paragraph = self._doc.add_paragraph(style=self._doc.styles[style])
+        paragraph = self._new_paragraph(style)
         lines = text.split("\n")
         for index, line in enumerate(lines):
             run = paragraph.add_run(line)
@@ -574,8 +590,11 @@ class OfficialDocument:
         *,
         caption: str | None = None,
         numbered: bool = True,
+        font_size_pt: float | None = None,
     ) -> Table:
         """A bordered table in 小四 text with a 黑体 header row repeated on every page.
+
+        ``font_size_pt`` overrides the 小四 size for the cells (e.g. 10.5 for a long appendix).
 
         Cells holding numbers are right-aligned so digits line up; the first column (the
         row labels) stays left-aligned. ``caption`` goes above the table as "表N　caption".
@@ -614,6 +633,7 @@ class OfficialDocument:
                 STYLE_TABLE_HEADER,
                 TABLE_HEADER_FONT,
                 WD_ALIGN_PARAGRAPH.CENTER,
+                font_size_pt,
             )
         for r, values in enumerate(rows, start=1):
             row = table.rows[r]
@@ -626,7 +646,9 @@ class OfficialDocument:
                     align = WD_ALIGN_PARAGRAPH.CENTER
                 else:
                     align = WD_ALIGN_PARAGRAPH.LEFT
-                self._fill_cell(row.cells[col], text, STYLE_TABLE_TEXT, TABLE_FONT, align)
+                self._fill_cell(
+                    row.cells[col], text, STYLE_TABLE_TEXT, TABLE_FONT, align, font_size_pt
+                )
         # Word reads widths from each cell (w:tcW), LibreOffice from the grid: set both.
         for row in table.rows:
             for col, cell in enumerate(row.cells):
@@ -654,15 +676,21 @@ class OfficialDocument:
         style: str,
         font: str,
         align: WD_ALIGN_PARAGRAPH,
+        size_pt: float | None = None,
     ) -> None:
         paragraph = cell.paragraphs[0]
-        paragraph.style = self._doc.styles[style]
+        paragraph._p.style = self._style_id(style)
         paragraph.alignment = align
+        if size_pt is not None:
+            # The style's exact 18 pt pitch suits 小四; smaller text gets a tighter pitch.
+            paragraph.paragraph_format.line_spacing = Pt(round(size_pt * 1.4))
         lines = text.split("\n")
         latin = None if style == STYLE_TABLE_HEADER else self._latin
         for index, line in enumerate(lines):
             run = paragraph.add_run(line)
             _run_fonts(run, font, latin)
+            if size_pt is not None:
+                run.font.size = Pt(size_pt)
             if index < len(lines) - 1:
                 run.add_break(WD_BREAK.LINE)
 
@@ -680,7 +708,7 @@ class OfficialDocument:
         Returns the picture's paragraph.
         """
         width_mm = min(float(width_mm), TEXT_WIDTH_MM)
-        paragraph = self._doc.add_paragraph(style=self._doc.styles[STYLE_FIGURE])
+        paragraph = self._new_paragraph(STYLE_FIGURE)
         run = paragraph.add_run()
         run.add_picture(io.BytesIO(png_bytes), width=Mm(width_mm))
         if caption:
@@ -712,10 +740,15 @@ class OfficialDocument:
         ``None`` is returned.
         """
         items = [e if isinstance(e, SourceEntry) else SourceEntry.from_mapping(e) for e in entries]
-        if page_break:
-            self.page_break()
         if heading:
-            self.heading1(heading)
+            title = self.heading1(heading)
+            if page_break:
+                # "Page break before" on the heading, not an empty paragraph holding a break:
+                # when the text ends at the foot of a page, that paragraph would spill onto a
+                # page of its own and leave it blank.
+                title.paragraph_format.page_break_before = True
+        elif page_break:
+            self.page_break()
         if not items:
             self.note("（正文未引用统计数字。）")
             return None
@@ -723,7 +756,9 @@ class OfficialDocument:
             [str(i), e.figure, e.indicator, e.period, e.unit, e.method]
             for i, e in enumerate(items, start=1)
         ]
-        table = self.table(list(SOURCES_HEADERS), rows, SOURCES_COL_WIDTHS_MM)
+        table = self.table(
+            list(SOURCES_HEADERS), rows, SOURCES_COL_WIDTHS_MM, font_size_pt=SOURCES_SIZE_PT
+        )
         # 序号 centred; the 数字 column right-aligned even for "12.3万" style figures.
         for row in table.rows[1:]:
             row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -1,7 +1,11 @@
-"""Reports for a park and period: build, then write as .docx (official layout), HTML or PDF."""
+"""Reports for a park and period: build them, then write .docx (official layout), HTML or PDF.
+
+`annual_report` and `monthly_report` are what the CLI, the API and the page call.
+"""
 
 from __future__ import annotations
 
+import base64
 import math
 import tempfile
 from dataclasses import dataclass
@@ -11,16 +15,28 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from yuanqu.core.periods import Period
+from yuanqu.economy import selectors
 from yuanqu.registry.models import Park
 from yuanqu.reports.docx_layout import OfficialDocument, SourceEntry
-from yuanqu.reports.engine import Report, Section, build_report
+from yuanqu.reports.engine import Report, ReportError, build_report
 
-CN_NUMBERS = "一二三四五六七八九十"
+FORMATS = ("docx", "pdf", "html")
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+PROJECTION_METHODS = {"seasonal": "季节比例法", "linear": "线性外推法"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Speech mode
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass
 class SpeechStats:
-    """Speech mode: characters as Word counts them (字符数，不计空格) and the minutes to read."""
+    """Speech mode: characters as Word counts them (字符数，不计空格) and the minutes they take."""
 
     characters: int
     speaking_minutes: int
@@ -29,13 +45,24 @@ class SpeechStats:
     reading_rate: int
 
 
+def count_characters(text: str) -> int:
+    """All non-whitespace characters — Word's 字符数(不计空格): Chinese, digits, punctuation."""
+    return sum(1 for ch in text if not ch.isspace())
+
+
 def speech_stats(
     text: str, *, speaking_rate: int | None = None, reading_rate: int | None = None
 ) -> SpeechStats:
-    """Characters = all non-whitespace characters; minutes rounded up (7,729 at 300 → 26)."""
-    speaking_rate = speaking_rate or settings.YUANQU_SPEAKING_RATE
-    reading_rate = reading_rate or settings.YUANQU_READING_RATE
-    chars = sum(1 for ch in text if not ch.isspace())
+    """Characters and minutes at the configured rates, rounded **up** to whole minutes.
+
+    Rates: ``settings.YUANQU_SPEAKING_RATE`` (default 200 字/分钟) and
+    ``settings.YUANQU_READING_RATE`` (300). Rounding up: a speech of 7,729 characters does not
+    fit in 25 minutes at 300 字/分钟 (25.76), so it is announced as 26 — which is also what the
+    seed page says; half-up rounding would give the same here but 25 for 7,649 characters.
+    """
+    speaking_rate = speaking_rate or getattr(settings, "YUANQU_SPEAKING_RATE", 200)
+    reading_rate = reading_rate or getattr(settings, "YUANQU_READING_RATE", 300)
+    chars = count_characters(text)
     return SpeechStats(
         chars,
         math.ceil(chars / speaking_rate),
@@ -45,72 +72,104 @@ def speech_stats(
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# The two reports
+# ---------------------------------------------------------------------------------------------
+
+
+def last_counted_month(
+    park: Park, year: int, cache: selectors.ReportCache, include_submitted: bool
+) -> Period | None:
+    """The last month of `year` whose enterprise reports count (已审核/已锁定, or 已提交 when
+    asked): the month a report of a year not yet closed is written at."""
+    for month in range(12, 0, -1):
+        period = Period(year, month)
+        if selectors.counted(cache.status(park, period), include_submitted):
+            return period
+    return None
+
+
 def annual_report(
-    *, park: Park, year: int, as_of: Period | None = None, include_submitted: bool = False
+    *,
+    park: Park,
+    year: int,
+    as_of: Period | None = None,
+    include_submitted: bool = False,
+    projection: str = "seasonal",
 ) -> Report:
-    period = as_of or Period(year, 12)
-    if period.year != year:
-        raise ValueError(f"--as-of {period} 不在 {year} 年内")
-    title = f"{park.name}{year}年度工作总结"
-    subtitle = (
-        f"（数据截至{period.label}，全年数为预计/初步测算）"
-        if period.month < 12
-        else f"（{year}年全年数据）"
-    )
+    """年度工作总结 for `year`. Without `as_of`, the last month with counted data is used: a
+    closed year (December counted) is written with actual figures; otherwise, and with an
+    explicit `as_of` before December, as the year seen at that month, with 预计/初步测算
+    full-year figures (as the year-end speech was given in December before the year closed)."""
+    if projection not in PROJECTION_METHODS:
+        raise ReportError(f"预计方法只能是 {'、'.join(PROJECTION_METHODS)}")
+    cache = selectors.ReportCache(include_submitted=include_submitted)
+    if as_of is not None and as_of.year != year:
+        raise ReportError(f"截至月份 {as_of} 不在 {year} 年内")
+    period = as_of or last_counted_month(park, year, cache, include_submitted)
+    if period is None:
+        raise ReportError(f"{park.name}{year}年没有已审核的企业报表，无法生成年度工作总结")
+    if period.month < 12:
+        subtitle = f"（数据截至{period.month_label}，全年数为初步测算）"
+    else:
+        subtitle = f"（{year}年全年数据）"
     return build_report(
         "annual",
         park=park,
         period=period,
-        as_of=period.month < 12,
-        include_submitted=include_submitted,
-        title=title,
+        year=year,
+        title=f"{park.name}{year}年度工作总结",
         subtitle=subtitle,
+        cache=cache,
+        projection_method=projection,
     )
 
 
 def monthly_report(*, park: Park, period: Period, include_submitted: bool = False) -> Report:
-    title = f"{park.name}{period.label}经济运行分析"
+    """月度经济运行分析 for the 1-本月 of `period`."""
     return build_report(
         "monthly",
         park=park,
         period=period,
+        title=f"{park.name}{period.label}经济运行分析",
+        subtitle=f"（数据截至{period.month_label}）",
         include_submitted=include_submitted,
-        title=title,
-        subtitle=f"（{period.label}）",
     )
 
 
-def numbered(report: Report) -> list[tuple[str, int, Section | None]]:
-    """(heading, level, section): 一、 for level 1, （一） for level 2 under "一、…年工作成效"."""
-    out: list[tuple[str, int, Section | None]] = []
-    top = sub = 0
-    for s in report.sections:
-        if report.kind == "annual" and s.level == 2:
-            if sub == 0:
-                top += 1
-                out.append((f"{CN_NUMBERS[top - 1]}、{report.period.year}年工作成效", 1, None))
-            sub += 1
-            out.append((f"（{CN_NUMBERS[sub - 1]}）{s.title}", 2, s))
-        else:
-            top += 1
-            out.append((f"{CN_NUMBERS[top - 1]}、{s.title}", 1, s))
-    return out
+def require_content(report: Report) -> Report:
+    """A report without any section is not written (the reasons are Chinese notes)."""
+    if not report.sections:
+        reason = report.omitted[0] if report.omitted else "没有可用数据。"
+        raise ReportError(f"“{report.title}”没有可写的内容。{reason}")
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------------------------
 
 
 def to_docx(report: Report) -> bytes:
-    doc = OfficialDocument(title=report.title, author="yuanqu")
+    """The report in 公文 layout: title, numbered headings, text, charts, tables, 数据来源."""
+    doc = OfficialDocument(title=report.title, author="yuanqu 园区经济运行与项目管理平台")
     doc.title(report.title)
     doc.subtitle(report.subtitle)
-    for heading, level, section in numbered(report):
-        (doc.heading1 if level == 1 else doc.heading2)(heading)
+    if report.include_submitted:
+        doc.note("【含未审核数据】本报告计入了“已提交”尚未审核的数据，仅供参考。")
+    for heading in report.headings():
+        (doc.heading1 if heading.level == 1 else doc.heading2)(heading.text)
+        section = heading.section
         if section is None:
             continue
         for text in section.paragraphs:
             doc.paragraph(text)
         for chart in section.charts:
-            doc.image(chart.png, 150, caption=chart.caption)
+            doc.image(chart.png, chart.width_mm, caption=chart.caption)
         for table in section.tables:
-            doc.table(table.headers, table.rows, caption=table.caption)
+            doc.table(table.headers, table.rows, table.widths_mm, caption=table.caption)
+            if table.note:
+                doc.note(table.note)
     for note in report.omitted:
         doc.note("注：" + note)
     doc.sources_table(
@@ -120,40 +179,55 @@ def to_docx(report: Report) -> bytes:
     return doc.to_bytes()
 
 
-def to_html(report: Report) -> str:
-    import base64
+def preview_context(report: Report) -> dict[str, object]:
+    return {
+        "report": report,
+        "headings": [
+            {
+                "text": h.text,
+                "level": h.level,
+                "section": h.section,
+                "charts": [
+                    (c.caption, base64.b64encode(c.png).decode("ascii"))
+                    for c in (h.section.charts if h.section else [])
+                ],
+            }
+            for h in report.headings()
+        ],
+        "stats": speech_stats(report.text()),
+    }
 
-    sections = [
-        {
-            "heading": heading,
-            "level": level,
-            "section": section,
-            "charts": [(c.caption, base64.b64encode(c.png).decode()) for c in section.charts]
-            if section
-            else [],
-        }
-        for heading, level, section in numbered(report)
-    ]
-    return render_to_string(
-        "reports/preview.html",
-        {"report": report, "sections": sections, "stats": speech_stats(report.text())},
-    )
+
+def to_html(report: Report) -> str:
+    """The preview fragment the reports page shows (title, text, charts, tables, 数据来源)."""
+    return render_to_string("reports/preview.html", preview_context(report))
+
+
+def to_html_document(report: Report) -> str:
+    """A standalone HTML file (the CLI's and the API's html format)."""
+    return render_to_string("reports/standalone.html", {"report": report, "body": to_html(report)})
 
 
 def to_pdf(report: Report) -> bytes:
+    """PDF through LibreOffice (``pdf.docx_to_pdf``); `PdfUnavailable` when it is not installed."""
     from yuanqu.reports.pdf import docx_to_pdf
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(prefix="yuanqu_report_") as tmp:
         src = Path(tmp) / "report.docx"
         src.write_bytes(to_docx(report))
         return docx_to_pdf(src, Path(tmp)).read_bytes()
 
 
 def render(report: Report, fmt: str) -> bytes:
+    """The report as docx, pdf or html bytes."""
     if fmt == "docx":
         return to_docx(report)
     if fmt == "pdf":
         return to_pdf(report)
     if fmt == "html":
-        return to_html(report).encode("utf-8")
-    raise ValueError(f"不支持的格式“{fmt}”：可选 docx、pdf、html")
+        return to_html_document(report).encode("utf-8")
+    raise ReportError(f"不支持的格式“{fmt}”：可选 docx、pdf、html")
+
+
+def filename(report: Report, fmt: str) -> str:
+    return f"{report.title}.{fmt}"

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("download/", views.download, name="download"),
     path("templates/", views.upload_template, name="upload_template"),
+    path("templates/sample/", views.sample_template, name="sample_template"),
+    path("templates/<int:pk>/delete/", views.delete_template, name="delete_template"),
 ]

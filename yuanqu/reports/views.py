@@ -1,6 +1,11 @@
+"""The reports page: choose park and period, preview the text (HTML), see the speech statistics,
+download Word or PDF, upload a park's own Word template. Enterprise users and parks outside the
+user's scope get 404, as everywhere else."""
+
 from __future__ import annotations
 
-from urllib.parse import quote
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,94 +17,171 @@ from django.views.decorators.http import require_POST
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for, parks_for
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.economy.selectors import latest_period
+from yuanqu.registry.models import Park
 from yuanqu.reports import services, user_templates
+from yuanqu.reports.engine import BASE_VARIABLES, Report, ReportError, catalogue, docx_variables
 from yuanqu.reports.models import ReportTemplate
+from yuanqu.reports.pdf import PdfConversionError, PdfUnavailable, soffice_available
 
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-}
+KINDS = {"annual": "年度工作总结", "monthly": "月度经济运行分析"}
 
 
-def _park(request: HttpRequest):
+def _park(request: HttpRequest) -> Park:
+    """The park asked for (GET/POST), else the session's current park, else the first one."""
     if not can_read_park_wide(request.user):
-        raise Http404("无权查看园区报告")
+        raise Http404("企业用户不能查看园区报告")
     code = request.GET.get("park") or request.POST.get("park") or request.session.get("park")
-    try:
-        if code:
+    if code:
+        try:
             return park_for(request.user, code)
-    except ScopeDenied as exc:
-        raise Http404(str(exc)) from exc
+        except ScopeDenied as exc:
+            raise Http404(str(exc)) from exc
     park = parks_for(request.user).order_by("code").first()
     if park is None:
         raise Http404("没有可访问的园区")
     return park
 
 
-def _report(request: HttpRequest, park):
-    kind = request.GET.get("kind", "annual")
-    include = request.GET.get("include_submitted") == "1"
-    latest = latest_period(park=park) or Period(2022, 12)
-    if kind == "monthly":
-        period = parse_period(request.GET.get("period") or str(latest))
-        return services.monthly_report(park=park, period=period, include_submitted=include)
-    year = int(request.GET.get("year") or latest.year)
-    as_of = parse_period(request.GET["as_of"]) if request.GET.get("as_of") else None
-    return services.annual_report(park=park, year=year, as_of=as_of, include_submitted=include)
+@dataclass
+class Params:
+    kind: str
+    year: int
+    as_of: Period | None
+    period: Period
+    include_submitted: bool
+    projection: str
+
+    def query(self, park: Park) -> str:
+        data = {"park": park.code, "kind": self.kind}
+        if self.kind == "annual":
+            data["year"] = str(self.year)
+            if self.as_of:
+                data["as_of"] = str(self.as_of)
+            if self.projection != "seasonal":
+                data["projection"] = self.projection
+        else:
+            data["period"] = str(self.period)
+        if self.include_submitted:
+            data["include_submitted"] = "1"
+        return urlencode(data)
+
+
+def _params(request: HttpRequest, park: Park) -> Params:
+    get = request.GET
+    kind = get.get("kind", "annual")
+    if kind not in KINDS:
+        raise ReportError(f"报告类型只能是：{'、'.join(KINDS.values())}")
+    include = get.get("include_submitted") == "1"
+    latest = latest_period(park=park, include_submitted=include) or Period(2022, 12)
+    period = parse_period(get["period"]) if get.get("period") else latest
+    try:
+        year = int(get.get("year") or latest.year)
+    except ValueError as exc:
+        raise ReportError(f"年度“{get.get('year')}”不是年份") from exc
+    as_of = parse_period(get["as_of"]) if get.get("as_of") else None
+    projection = get.get("projection", "seasonal")
+    return Params(kind, year, as_of, period, include, projection)
+
+
+def _build(params: Params, park: Park) -> Report:
+    if params.kind == "monthly":
+        report = services.monthly_report(
+            park=park, period=params.period, include_submitted=params.include_submitted
+        )
+    else:
+        report = services.annual_report(
+            park=park,
+            year=params.year,
+            as_of=params.as_of,
+            include_submitted=params.include_submitted,
+            projection=params.projection,
+        )
+    return services.require_content(report)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     park = _park(request)
-    context = {
+    context: dict[str, object] = {
         "park": park,
         "parks": parks_for(request.user).order_by("code"),
-        "params": request.GET,
-        "templates": ReportTemplate.objects.filter(park=park),
+        "kinds": KINDS,
+        "projections": services.PROJECTION_METHODS,
+        "pdf_available": soffice_available(),
     }
     try:
-        report = _report(request, park)
-    except (PeriodError, ValueError) as exc:
-        messages.error(request, str(exc))
+        params = _params(request, park)
+        context["params"] = params
+        context["kind"] = params.kind
+        report = _build(params, park)
+    except (PeriodError, ReportError) as exc:
+        context.setdefault("kind", request.GET.get("kind", "annual"))
+        context["error"] = str(exc)
         report = None
+    kind = str(context["kind"])
+    context["kind_label"] = KINDS.get(kind, "")
+    context["templates"] = ReportTemplate.objects.filter(park=park, kind=kind).select_related(
+        "uploaded_by"
+    )
+    context["catalogue"] = _catalogue_rows(kind if kind in KINDS else "annual")
     if report is not None:
         context["report"] = report
-        context["preview"] = mark_safe(services.to_html(report))
+        context["preview"] = mark_safe(services.to_html(report))  # our template, escaped
         context["stats"] = services.speech_stats(report.text())
-        context["query"] = request.GET.urlencode()
+        context["query"] = params.query(park)
     return render(request, "reports/index.html", context)
+
+
+def _catalogue_rows(kind: str) -> list[tuple[str, str, str]]:
+    """(section, variable, description) rows for the page's variable catalogue."""
+    rows = [("通用", name, var.description) for name, var in BASE_VARIABLES.items()]
+    rows += [("通用", "title", "报告标题"), ("通用", "subtitle", "副标题（数据期间说明）")]
+    described = {name for _, name, _ in rows}
+    for spec in catalogue(kind)["sections"]:
+        rows.append((spec["title"], f"{spec['key']}_text", f"“{spec['title']}”一节的全文"))
+        for name, var in spec["variables"].items():
+            text = var.description
+            if var.fields:
+                text += "；字段：" + "，".join(f"{k}（{v}）" for k, v in var.fields.items())
+            rows.append((spec["title"], name, text))
+            described.add(name)
+    for name, text in docx_variables(kind).items():
+        if name not in described and not name.endswith("_text"):
+            rows.append(("通用", name, text))
+    return rows
+
+
+def _file_response(data: bytes, fmt: str, title: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=services.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(title)}.{fmt}"
+    return response
 
 
 @login_required
 def download(request: HttpRequest) -> HttpResponse:
     park = _park(request)
     fmt = request.GET.get("format", "docx")
+    if fmt not in services.FORMATS:
+        raise Http404("格式只能是 docx、pdf、html")
     try:
-        report = _report(request, park)
-        if not report.sections:
-            raise ValueError("该期间没有可用（已审核）数据")
+        params = _params(request, park)
+        report = _build(params, park)
         template_id = request.GET.get("template")
         if template_id:
             tpl = ReportTemplate.objects.filter(park=park, pk=template_id, kind=report.kind).first()
             if tpl is None:
                 raise Http404("模板不存在")
-            data, fmt = user_templates.render_template(tpl.file.path, report), "docx"
-        else:
-            data = services.render(report, fmt)
-    except (PeriodError, ValueError) as exc:
+            with tpl.file.open("rb") as stream:
+                data = user_templates.render_template(stream, report)
+            return _file_response(data, "docx", report.title)
+        data = services.render(report, fmt)
+    except (PeriodError, ReportError, user_templates.TemplateCheckError) as exc:
         messages.error(request, str(exc))
-        return redirect("reports:index")
-    except Exception as exc:
-        from yuanqu.reports.pdf import PdfConversionError, PdfUnavailable
-
-        if isinstance(exc, PdfUnavailable | PdfConversionError):
-            messages.error(request, str(exc))
-            return redirect(f"/reports/?{request.GET.urlencode()}")
-        raise
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.{fmt}"
-    return response
+        return redirect(f"/reports/?{request.GET.urlencode()}")
+    except (PdfUnavailable, PdfConversionError) as exc:
+        messages.error(request, f"{exc}。可先下载 Word 版本。")
+        return redirect(f"/reports/?{request.GET.urlencode()}")
+    return _file_response(data, fmt, report.title)
 
 
 @login_required
@@ -108,14 +190,18 @@ def upload_template(request: HttpRequest) -> HttpResponse:
     park = _park(request)
     upload = request.FILES.get("file")
     kind = request.POST.get("kind", "annual")
-    if upload is None or kind not in ReportTemplate.Kind.values:
-        messages.error(request, "请选择 .docx 模板文件和报告类型")
-        return redirect("reports:index")
+    back = f"/reports/?park={quote(park.code)}&kind={quote(kind)}"
+    if upload is None or kind not in KINDS:
+        messages.error(request, "请选择报告类型和要上传的 Word（.docx）模板文件")
+        return redirect(back)
+    if not upload.name.lower().endswith(".docx"):
+        messages.error(request, f"“{upload.name}”不是 .docx 文件：请在 Word 中另存为 .docx 后上传")
+        return redirect(back)
     try:
         used = user_templates.check_template(upload, kind)
-    except user_templates.TemplateError as exc:
-        messages.error(request, str(exc))
-        return redirect(f"/reports/?park={park.code}&kind={kind}")
+    except user_templates.TemplateCheckError as exc:
+        messages.error(request, f"模板“{upload.name}”未上传：{exc}")
+        return redirect(back)
     upload.seek(0)
     ReportTemplate.objects.create(
         park=park,
@@ -125,5 +211,28 @@ def upload_template(request: HttpRequest) -> HttpResponse:
         variables=used,
         uploaded_by=request.user,
     )
-    messages.success(request, f"模板“{upload.name}”已上传，使用变量：{'、'.join(used) or '无'}")
-    return redirect(f"/reports/?park={park.code}&kind={kind}")
+    messages.success(request, f"模板“{upload.name}”已上传，使用变量：{'、'.join(used) or '（无）'}")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def delete_template(request: HttpRequest, pk: int) -> HttpResponse:
+    park = _park(request)
+    tpl = ReportTemplate.objects.filter(park=park, pk=pk).first()
+    if tpl is None:
+        raise Http404("模板不存在")
+    kind = tpl.kind
+    tpl.file.delete(save=False)
+    tpl.delete()
+    messages.success(request, "模板已删除")
+    return redirect(f"/reports/?park={quote(park.code)}&kind={quote(kind)}")
+
+
+@login_required
+def sample_template(request: HttpRequest) -> HttpResponse:
+    _park(request)
+    kind = request.GET.get("kind", "annual")
+    if kind not in KINDS:
+        raise Http404("报告类型不存在")
+    return _file_response(user_templates.sample_template(kind), "docx", f"{KINDS[kind]}模板示例")
