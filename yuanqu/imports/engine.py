@@ -367,8 +367,6 @@ def run_import(
                 )
         preview.kind = kind
         importer = get_importer(kind)(ctx)
-        if importer.needs_park and park is None:
-            pass  # the importer reports a per-row error when it needs a park it cannot find
         rows: list[Any] = []
         for record in read_records(importer, path):
             preview.rows_read += 1

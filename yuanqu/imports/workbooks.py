@@ -8,7 +8,7 @@ leading apostrophe; numbers stay numbers (Decimal, exact).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -284,12 +284,8 @@ def _copy_to_workbook(path: Path) -> Workbook:
     wb.remove(wb.active)
     for sheet in source.sheets:
         ws = wb.create_sheet(sheet.name[:31])
-        for rownum, cells in _rows(sheet.iter_rows()):
+        for rownum, cells in sheet.iter_rows():
             for c, value in enumerate(cells, start=1):
                 if value not in ("", None):
                     ws.cell(row=rownum, column=c, value=neutralise(value))
     return wb
-
-
-def _rows(it: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-    yield from it
