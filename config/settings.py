@@ -129,6 +129,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "yuanqu" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
+# File-based cache: import progress written by a background job must be readable by every
+# worker process serving the page that polls it (a per-process memory cache would not be).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "TIMEOUT": 24 * 3600,
+    }
+}
 # Serve static files straight from the app directories: `yuanqu serve` needs no collectstatic
 # step and the npm-installed ECharts/htmx copies are found wherever the checkout is.
 WHITENOISE_USE_FINDERS = True

@@ -135,7 +135,9 @@ class ImportContext:
     submit_only: bool = False
     issues: list[Issue] = field(default_factory=list)
     unit: str | None = None
-    progress: Callable[[int], None] | None = None
+    progress: Callable[[int, int | None], None] | None = None
+    # About how many data rows the file holds (from the sheets' dimensions), for progress bars.
+    rows_estimate: int | None = None
 
     def error(self, message: str, **loc: Any) -> None:
         self.issues.append(Issue("error", message, **loc))
@@ -175,6 +177,11 @@ class Importer:
     needs_park: ClassVar[bool] = False
     # Kinds that keep every column as published (the park catalogue) ask the reader for it.
     wants_raw: ClassVar[bool] = False
+    # Streaming kinds (large files: enterprise reports) validate and write chunk by chunk
+    # inside the one transaction, through `begin` / `feed` / `finish` instead of
+    # `check_all` / `plan` / `apply`, so memory stays flat at any file size.
+    streaming: ClassVar[bool] = False
+    chunk_size: ClassVar[int] = 5000
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
@@ -194,6 +201,19 @@ class Importer:
 
     def apply(self, plan: Any, preview: Preview, record: ImportRecord) -> None:
         """Write the plan. Runs inside the import's single transaction."""
+        raise NotImplementedError
+
+    # -- streaming hooks (used when `streaming` is True) ----------------------------------
+    def begin(self, preview: Preview, record: ImportRecord) -> None:
+        """Called once before the first chunk, inside the transaction."""
+
+    def feed(self, rows: list[Any], preview: Preview, *, write: bool) -> None:
+        """Check one chunk of cleaned rows across the file and against the database, count
+        new / changed / unchanged, and — when `write` — write it. Reports issues on ctx."""
+        raise NotImplementedError
+
+    def finish(self, preview: Preview, *, write: bool) -> None:
+        """After the last chunk: deletions of the replaced slices, slice status."""
         raise NotImplementedError
 
     # -- helpers -----------------------------------------------------------------------
@@ -316,13 +336,27 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
         matched += 1
         if layout.unit:
             ctx.unit = layout.unit
-        for row in getattr(sheet, "hidden_rows", ()) or ():
-            ctx.warning(
-                "该行为隐藏行，已按普通行导入；如不应导入请删除该行", sheet=sheet.name, row=row
+        estimate = sheet.row_estimate()
+        if estimate is not None:
+            ctx.rows_estimate = (ctx.rows_estimate or 0) + max(
+                estimate - layout.data_start_row + 1, 0
             )
-        yield from readers.iter_records(sheet, layout, want_raw=importer.wants_raw)
+        for record in readers.iter_records(sheet, layout, want_raw=importer.wants_raw):
+            if record.hidden:
+                ctx.warning(
+                    "该行为隐藏行，已按普通行导入；如不应导入请删除该行",
+                    sheet=sheet.name,
+                    row=record.row,
+                )
+            yield record
+    for text in workbook.warnings:
+        ctx.warning(text)
     if not matched:
         ctx.issues.extend(layout_errors or [Issue("error", "文件中没有找到可导入的数据表")])
+
+
+class _Rollback(Exception):
+    """Ends the import's transaction without committing (errors, dry run, nothing changed)."""
 
 
 def run_import(
@@ -337,9 +371,15 @@ def run_import(
     submit_only: bool = False,
     reason: str = "",
     file_name: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    record: ImportRecord | None = None,
 ) -> Preview:
-    """Import one file. Returns the preview; commits only when there is no error."""
+    """Import one file. Returns the preview; commits only when there is no error.
+
+    The import record is saved first (status 处理中) so that a web page can follow a long
+    import; `record` may be one created by the caller for that purpose. `progress(rows,
+    estimate)` is called every 1,000 rows read.
+    """
     from yuanqu.imports.readers import ReaderError
 
     path = Path(path)
@@ -356,8 +396,22 @@ def run_import(
         submit_only=submit_only,
         progress=progress,
     )
+    record = record or ImportRecord()
+    record.kind = kind or record.kind or ""
+    record.file_name = name
+    record.size = path.stat().st_size if path.exists() else 0
+    record.user = user if getattr(user, "pk", None) else None
+    record.park = park
+    record.period = str(period) if period else ""
+    record.mode = mode
+    record.dry_run = dry_run
+    record.status = ImportRecord.Status.RUNNING
+    record.save()
+    preview.record_id = record.pk
+    importer: Importer | None = None
+    plan: Any = None
     try:
-        preview.sha256 = file_sha256(path)
+        preview.sha256 = record.sha256 = file_sha256(path)
         if kind is None:
             kind = guess_kind(path)
             if kind is None:
@@ -365,52 +419,93 @@ def run_import(
                     "无法根据表头判断数据类型：请用 --kind 指定（如 parks、enterprises、"
                     "enterprise-reports），或使用平台提供的导入模板"
                 )
-        preview.kind = kind
+        preview.kind = record.kind = kind
         importer = get_importer(kind)(ctx)
-        rows: list[Any] = []
-        for record in read_records(importer, path):
-            preview.rows_read += 1
-            cleaned = importer.clean(record)
-            if cleaned is not None:
-                rows.append(cleaned)
-            if progress and preview.rows_read % 1000 == 0:
-                progress(preview.rows_read)
-        # Cross-row checks and the plan run even when rows already failed, so that one pass
-        # reports every problem in the file; nothing is written unless there is no error.
-        importer.check_all(rows)
-        plan = importer.plan(rows, preview)
+        if importer.streaming:
+            _run_streaming(importer, path, preview, record, write=not dry_run, started=started)
+        else:
+            rows: list[Any] = []
+            for item in read_records(importer, path):
+                preview.rows_read += 1
+                cleaned = importer.clean(item)
+                if cleaned is not None:
+                    rows.append(cleaned)
+                if progress and preview.rows_read % 1000 == 0:
+                    progress(preview.rows_read, ctx.rows_estimate)
+            # Cross-row checks and the plan run even when rows already failed, so that one
+            # pass reports every problem in the file; nothing is written unless no error.
+            importer.check_all(rows)
+            plan = importer.plan(rows, preview)
     except (ReaderError, ValueError) as exc:
         ctx.error(str(exc))
-        plan = None
+        importer = None
     preview.issues = ctx.issues
-    record = ImportRecord(
-        kind=preview.kind or (kind or ""),
-        file_name=name,
-        sha256=preview.sha256,
-        size=path.stat().st_size if path.exists() else 0,
-        user=user if getattr(user, "pk", None) else None,
-        park=park,
-        period=str(period) if period else "",
-        mode=mode,
-        dry_run=dry_run,
-    )
-    if preview.errors:
-        record.status = ImportRecord.Status.FAILED
-    elif dry_run:
-        record.status = ImportRecord.Status.PREVIEWED
-    elif preview.new == preview.changed == preview.deleted == 0:
-        record.status = ImportRecord.Status.UNCHANGED
-    else:
-        record.status = ImportRecord.Status.COMMITTED
-    if record.status == ImportRecord.Status.COMMITTED:
+    record.status = _outcome(preview, dry_run)
+    if importer is not None and importer.streaming:
+        preview.committed = record.status == ImportRecord.Status.COMMITTED
+        if not preview.committed:
+            _finish_record(record, preview, started)
+    elif record.status == ImportRecord.Status.COMMITTED and importer is not None:
         with transaction.atomic():
             _finish_record(record, preview, started)
             importer.apply(plan, preview, record)
         preview.committed = True
     else:
         _finish_record(record, preview, started)
-    preview.record_id = record.pk
     return preview
+
+
+def _outcome(preview: Preview, dry_run: bool) -> str:
+    if preview.errors:
+        return ImportRecord.Status.FAILED
+    if dry_run:
+        return ImportRecord.Status.PREVIEWED
+    if preview.new == preview.changed == preview.deleted == 0:
+        return ImportRecord.Status.UNCHANGED
+    return ImportRecord.Status.COMMITTED
+
+
+def _run_streaming(
+    importer: Importer,
+    path: Path,
+    preview: Preview,
+    record: ImportRecord,
+    *,
+    write: bool,
+    started: float,
+) -> None:
+    """Read, check and write chunk by chunk inside one transaction; roll back unless clean.
+
+    Rows are written as soon as their chunk is checked, so nothing but keys is kept across
+    chunks; an error anywhere (or a dry run, or no change) rolls the whole transaction back,
+    so the database is exactly as before. Once an error is found the remaining chunks are
+    still checked (every problem is reported in one pass) but no longer written.
+    """
+    ctx = importer.ctx
+    progress = ctx.progress
+
+    def cleaned() -> Iterator[Any]:
+        for item in read_records(importer, path):
+            preview.rows_read += 1
+            row = importer.clean(item)
+            if row is not None:
+                yield row
+            if progress and preview.rows_read % 1000 == 0:
+                progress(preview.rows_read, ctx.rows_estimate)
+
+    try:
+        with transaction.atomic():
+            importer.begin(preview, record)
+            for chunk in iter_chunks(cleaned(), importer.chunk_size):
+                importer.feed(chunk, preview, write=write and not ctx.has_errors)
+            importer.finish(preview, write=write and not ctx.has_errors)
+            preview.issues = ctx.issues
+            if _outcome(preview, not write) != ImportRecord.Status.COMMITTED:
+                raise _Rollback
+            record.status = ImportRecord.Status.COMMITTED
+            _finish_record(record, preview, started)
+    except _Rollback:
+        pass
 
 
 def _finish_record(record: ImportRecord, preview: Preview, started: float) -> None:

@@ -10,6 +10,7 @@ class ImportRecord(models.Model):
     """One import attempt: who, when, which file (name and SHA-256) and what it did."""
 
     class Status(models.TextChoices):
+        RUNNING = "running", "处理中"
         PREVIEWED = "previewed", "已预览"
         COMMITTED = "committed", "已导入"
         FAILED = "failed", "有错误，未导入"
@@ -39,6 +40,7 @@ class ImportRecord(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True)
     duration_ms = models.PositiveIntegerField("耗时(毫秒)", default=0)
     stored_file = models.CharField("暂存文件", max_length=255, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, null=True)
 
     class Meta:
         verbose_name = "导入记录"

@@ -175,6 +175,7 @@ class SheetScan:
     merged: list[MergedRange] | None = None  # None: this format's merges are not known
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) → "#N/A"
     hidden_known: bool = True
+    last_row: int | None = None  # 1-based number of the last row, where the scan saw it
 
 
 class Sheet:
@@ -223,6 +224,10 @@ class Sheet:
     def hidden_rows_known(self) -> bool:
         """False where hidden rows cannot be detected for this format (e.g. .xlsb)."""
         return self._scan().hidden_known
+
+    def row_estimate(self) -> int | None:
+        """About how many rows the sheet has (for a progress bar), or None when unknown."""
+        return self._scan().last_row
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -348,6 +353,12 @@ class _CalamineSheet(Sheet):
                 [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in raw] if raw is not None else None
             )
         return scan
+
+    def row_estimate(self) -> int | None:
+        try:
+            return int(self._load().total_height) or None
+        except (AttributeError, TypeError, ValueError):
+            return None
 
     def iter_rows(self) -> Iterator[Row]:
         sheet = self._load()
@@ -542,7 +553,7 @@ class _XlsxScanner:
                 self.merged.append((r0, c0, r1, c1))
 
     def result(self) -> SheetScan:
-        return SheetScan(tuple(self.hidden), self.merged, self.errors)
+        return SheetScan(tuple(self.hidden), self.merged, self.errors, last_row=self.row or None)
 
 
 # Built-in number formats that are dates or times (14–22, 45–47; 27–36 and 50–58 are the

@@ -86,7 +86,10 @@ def _progress_bar(path: Path):
     class Progress:
         last = 0
 
-        def __call__(self, rows: int) -> None:
+        def __call__(self, rows: int, estimate: int | None = None) -> None:
+            if estimate and bar.total != estimate:
+                bar.total = estimate
+                bar.refresh()
             bar.update(rows - self.last)
             self.last = rows
 
