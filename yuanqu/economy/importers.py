@@ -9,9 +9,7 @@ period) in the file: rows of that slice missing from the file are deleted (删�
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +23,7 @@ from yuanqu.economy.models import (
     ParkIndicatorValue,
     Target,
 )
-from yuanqu.imports.engine import FieldSpec, Importer, Preview, iter_chunks, register
+from yuanqu.imports.engine import FieldSpec, Importer, Preview, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedRow
 from yuanqu.imports.status import StatusError, locked_slices, slices_touch
 from yuanqu.registry.models import Enterprise, Park
@@ -187,34 +185,33 @@ class EnterpriseRef:
 
 @dataclass(slots=True)
 class ReportRow:
+    """One validated row of a file: the figures as reported, in `unit`."""
+
     record: Ref
     credit_code: str
     name: str
     period: Period
-    enterprise: EnterpriseRef | None
-    park: Park
-    values: dict[str, Decimal | None]
+    values: dict[str, Decimal]
+    unit: str
     extra: dict[str, dict[str, str]]
     correction: bool
-
-
-@dataclass
-class SlicePlan:
-    create: list[EnterpriseReport] = field(default_factory=list)
-    update: list[EnterpriseReport] = field(default_factory=list)
-    delete_ids: list[int] = field(default_factory=list)
-    new_enterprises: dict[str, Enterprise] = field(default_factory=dict)
-    pending: list[tuple[ReportRow, EnterpriseReport | None]] = field(default_factory=list)
-    keys: set[tuple[int, int, int]] = field(default_factory=set)
+    enterprise: EnterpriseRef | None = None
+    park: Park | None = None
 
 
 @register
 class EnterpriseReportImporter(Importer):
-    """Enterprise monthly reports (B204-1 and B203 figures), one row per enterprise and period."""
+    """Enterprise monthly reports (B204-1 and B203 figures), one row per enterprise and period.
+
+    A streaming kind: rows are checked and written `chunk_size` at a time inside the import's
+    one transaction, so a 470,000-row file never holds more than one chunk of rows, and only
+    keys (for duplicates and the replaced slices) are kept across chunks.
+    """
 
     kind = "enterprise-reports"
     label = "企业月度报表"
     needs_park = False
+    streaming = True
     fields = [
         FieldSpec(
             "credit_code",
@@ -238,20 +235,19 @@ class EnterpriseReportImporter(Importer):
         super().__init__(ctx)
         user = ctx.user
         self.enterprise_submission = getattr(user, "role", None) == Role.ENTERPRISE
-        qs = Enterprise.objects.all()
-        if self.enterprise_submission:
-            qs = qs.filter(pk=user.enterprise_id)
-        parks = {p.pk: p for p in Park.objects.all()}
-        self.enterprises = {
-            code: EnterpriseRef(pk, park_id, name, parks[park_id])
-            for code, pk, park_id, name in qs.values_list("credit_code", "id", "park_id", "name")
-        }
+        self.parks = {p.pk: p for p in Park.objects.all()}
         self.unit_warned = False
-        self.new_codes: dict[str, str] = {}
         self._specs_key: frozenset[str] | None = None
         self._specs: list[FieldSpec] = []
+        # Kept across chunks: keys only.
+        self.record: Any = None
+        self.seen: dict[tuple[str, int, int], int] = {}  # (code, year, month) → first row
+        self.keys: set[tuple[int, int, int]] = set()  # (park_id, year, month) slices
+        self.seen_ids: set[int] = set()  # stored reports the file matched
+        self.new_codes: dict[str, str] = {}  # unregistered enterprises: code → name
+        self.created: dict[str, EnterpriseRef] = {}  # enterprises this import created
 
-    # -- row validation --------------------------------------------------------------------
+    # -- row validation (one row at a time) ----------------------------------------------------
     def clean(self, record: Any) -> ReportRow | None:
         v = record.values
         ok = True
@@ -276,40 +272,8 @@ class EnterpriseReportImporter(Importer):
                 record, "period", "缺少报告期：请在“报告期”列填写（如 2022-09），或用 --period 指定"
             )
             ok = False
-        enterprise = self.enterprises.get(code)
-        park = self.ctx.park
-        if enterprise is None:
-            if self.enterprise_submission:
-                self.err(
-                    record, "credit_code", f"只能填报本企业的数据；“{code}”不是本账号绑定的企业"
-                )
-                return None
-            if park is None:
-                self.err(
-                    record,
-                    "credit_code",
-                    f"统一社会信用代码“{code}”的企业尚未登记：请先导入企业名录，或用 --park 指定园区以自动新建",
-                )
-                ok = False
-            else:
-                if code not in self.new_codes:
-                    self.warn(
-                        record,
-                        "credit_code",
-                        f"企业“{name or code}”尚未登记，导入时将在园区“{park.name}”中新建",
-                    )
-                self.new_codes[code] = name or code
-        else:
-            if park is not None and enterprise.park_id != park.pk:
-                self.err(
-                    record,
-                    "credit_code",
-                    f"企业“{enterprise.name}”属于园区“{enterprise.park.name}”，不属于 --park 指定的“{park.name}”",
-                )
-                ok = False
-            park = enterprise.park
         unit = self._unit(record)
-        values: dict[str, Decimal | None] = {}
+        values: dict[str, Decimal] = {}
         for spec in self._value_specs(v):
             name_ = spec.name
             try:
@@ -340,8 +304,7 @@ class EnterpriseReportImporter(Importer):
         if not ok:
             return None
         ref = Ref(record.sheet, record.row, record.cells)
-        row = ReportRow(ref, code, name, period, enterprise, park, values, extra, correction)
-        row.values["_unit"] = unit  # type: ignore[assignment]
+        row = ReportRow(ref, code, name, period, values, unit, extra, correction)
         self._audit(row)
         return row
 
@@ -430,111 +393,183 @@ class EnterpriseReportImporter(Importer):
         spec = next((f for f in self.fields if f.name == name), None)
         return spec.label if spec else name
 
-    def check_all(self, rows: list[ReportRow]) -> None:
-        seen: dict[tuple[str, Period], int] = {}
+    # -- chunks: across the file and against the database -------------------------------------
+    def begin(self, preview: Preview, record: Any) -> None:
+        self.record = record
+
+    def feed(self, rows: list[ReportRow], preview: Preview, *, write: bool) -> None:
+        rows = self._resolve(rows)
+        self._check_locks(rows)
+        stored = self._stored(rows)
+        create: list[ReportRow] = []
+        update: list[EnterpriseReport] = []
+        changed_fields: set[str] = set()
+        # Checks first: comparing below updates the stored instances in place, and a row's
+        # previous month may be another row of this chunk.
         for row in rows:
-            key = (row.credit_code, row.period)
-            if key in seen:
+            self._check_consistency(row, stored)
+        for row in rows:
+            p = row.period
+            ent = row.enterprise
+            current = stored.get((ent.pk, p.year, p.month)) if ent else None
+            if current is None:
+                preview.new += 1
+                create.append(row)
+                continue
+            self.seen_ids.add(current.pk)
+            if self._differs(current, row):
+                preview.changed += 1
+                update.append(self._updated(current, row))
+                changed_fields |= row.values.keys()
+            else:
+                preview.unchanged += 1
+        # Write only while the whole file so far is clean: after the first error the rest is
+        # still checked (every problem in one pass) and the transaction is rolled back.
+        if write and not self.ctx.has_errors:
+            self._write(create, update, changed_fields)
+
+    def finish(self, preview: Preview, *, write: bool) -> None:
+        replace = self.ctx.mode == "replace" and not self.enterprise_submission
+        delete_ids: list[int] = []
+        if replace:
+            for park_id, year, month in sorted(self.keys):
+                stored_ids = (
+                    EnterpriseReport.objects.filter(park_id=park_id, year=year, month=month)
+                    .exclude(import_record=self.record)
+                    .values_list("id", flat=True)
+                )
+                delete_ids.extend(i for i in stored_ids if i not in self.seen_ids)
+        preview.deleted = len(delete_ids)
+        preview.slices = sorted(
+            f"{self.parks[p].code} {y}-{m:02d}" for p, y, m in self.keys if p in self.parks
+        )
+        if not write or not (preview.new or preview.changed or preview.deleted):
+            return
+        for start in range(0, len(delete_ids), 900):
+            EnterpriseReport.objects.filter(pk__in=delete_ids[start : start + 900]).delete()
+        try:
+            slices_touch(
+                kind=self.kind,
+                keys=self.keys,
+                user=self.ctx.user,
+                submit_only=self.ctx.submit_only,
+                reason=self.ctx.reason,
+                import_record=self.record,
+            )
+        except StatusError as exc:  # pragma: no cover - feed() already refused locked slices
+            raise ValueError(str(exc)) from exc
+
+    def _resolve(self, rows: list[ReportRow]) -> list[ReportRow]:
+        """Duplicates inside the file, and each row's enterprise and park (or an error)."""
+        codes = {r.credit_code for r in rows if r.credit_code not in self.created}
+        qs = Enterprise.objects.filter(credit_code__in=codes)
+        if self.enterprise_submission:
+            qs = qs.filter(pk=self.ctx.user.enterprise_id)
+        known = {
+            code: EnterpriseRef(pk, park_id, name, self.parks[park_id])
+            for code, pk, park_id, name in qs.values_list("credit_code", "id", "park_id", "name")
+        }
+        known.update(self.created)
+        park = self.ctx.park
+        good: list[ReportRow] = []
+        for row in rows:
+            code, p = row.credit_code, row.period
+            key = (code, p.year, p.month)
+            first = self.seen.get(key)
+            if first is not None:
                 self.err(
                     row.record,
                     "credit_code",
-                    f"企业“{row.credit_code}”的 {row.period} 报表在文件中重复（第{seen[key]}行已出现）：请删除重复行",
+                    f"企业“{code}”的 {p} 报表在文件中重复（第{first}行已出现）：请删除重复行",
                 )
+                continue
+            self.seen[key] = row.record.row
+            ent = known.get(code)
+            if ent is None:
+                if self.enterprise_submission:
+                    self.err(
+                        row.record,
+                        "credit_code",
+                        f"只能填报本企业的数据；“{code}”不是本账号绑定的企业",
+                    )
+                    continue
+                if park is None:
+                    self.err(
+                        row.record,
+                        "credit_code",
+                        f"统一社会信用代码“{code}”的企业尚未登记：请先导入企业名录，或用 --park 指定园区以自动新建",
+                    )
+                    continue
+                if code not in self.new_codes:
+                    self.warn(
+                        row.record,
+                        "credit_code",
+                        f"企业“{row.name or code}”尚未登记，导入时将在园区“{park.name}”中新建",
+                    )
+                    self.new_codes[code] = row.name or code
+                row.park = park
             else:
-                seen[key] = row.record.row
+                if park is not None and ent.park_id != park.pk:
+                    self.err(
+                        row.record,
+                        "credit_code",
+                        f"企业“{ent.name}”属于园区“{ent.park.name}”，不属于 --park 指定的“{park.name}”",
+                    )
+                    continue
+                row.enterprise, row.park = ent, ent.park
+            good.append(row)
+        return good
 
-    # -- plan and apply --------------------------------------------------------------------
-    def plan(self, rows: list[ReportRow], preview: Preview) -> SlicePlan:
-        plan = SlicePlan()
-        park_by_row = {}
-        for row in rows:
-            park_by_row[id(row)] = row.park
-            plan.keys.add((row.park.pk, row.period.year, row.period.month))
-        locked = locked_slices(kind=self.kind, keys=plan.keys)
-        if locked and not self.ctx.reason:
-            for park_id, year, month in sorted(locked):
-                self.ctx.error(
-                    f"园区{self._park_name(rows, park_id)} {year}-{month:02d} 的企业报表已锁定："
-                    "修改已锁定期间需填写原因（--reason），原因将记入修改历史"
-                )
-            return plan
-        existing = self._existing(plan.keys)
-        previous = self._previous(rows)
-        replace = self.ctx.mode == "replace" and not self.enterprise_submission
-        seen_ids: set[int] = set()
-        for row in rows:
-            ent = row.enterprise
-            current = existing.get((ent.pk, row.period.year, row.period.month)) if ent else None
-            self._check_consistency(row, previous, rows)
-            if current is None:
-                preview.new += 1
-            else:
-                seen_ids.add(current.pk)
-                if self._differs(current, row):
-                    preview.changed += 1
-                else:
-                    preview.unchanged += 1
-            plan.pending.append((row, current))
-        if replace:
-            plan.delete_ids = [r.pk for r in existing.values() if r.pk not in seen_ids]
-            preview.deleted = len(plan.delete_ids)
-        preview.slices = sorted(f"{self._park_code(rows, p)} {y}-{m:02d}" for p, y, m in plan.keys)
-        return plan
+    def _check_locks(self, rows: list[ReportRow]) -> None:
+        fresh = {(r.park.pk, r.period.year, r.period.month) for r in rows} - self.keys
+        if not fresh:
+            return
+        self.keys |= fresh
+        if self.ctx.reason:
+            return
+        for park_id, year, month in sorted(locked_slices(kind=self.kind, keys=fresh)):
+            park = self.parks.get(park_id)
+            self.ctx.error(
+                f"园区{park.name if park else park_id} {year}-{month:02d} 的企业报表已锁定："
+                "修改已锁定期间需填写原因（--reason），原因将记入修改历史"
+            )
 
-    @staticmethod
-    def _park_name(rows: list[ReportRow], park_id: int) -> str:
-        return next((r.park.name for r in rows if r.park.pk == park_id), str(park_id))
+    def _stored(self, rows: list[ReportRow]) -> dict[tuple[int, int, int], EnterpriseReport]:
+        """Stored reports of this chunk's enterprises: the same month (to compare), the
+        previous month and the same month last year (YTD and outlier checks).
 
-    @staticmethod
-    def _park_code(rows: list[ReportRow], park_id: int) -> str:
-        return next((r.park.code for r in rows if r.park.pk == park_id), str(park_id))
-
-    def _existing(
-        self, keys: set[tuple[int, int, int]]
-    ) -> dict[tuple[int, int, int], EnterpriseReport]:
-        by_park: dict[int, set[tuple[int, int]]] = defaultdict(set)
-        for p, y, m in keys:
-            by_park[p].add((y, m))
-        found = {}
-        for park_id, periods in by_park.items():
-            years = {y for y, _ in periods}
-            qs = EnterpriseReport.objects.filter(park_id=park_id, year__in=years)
-            if self.enterprise_submission:
-                qs = qs.filter(enterprise_id=self.ctx.user.enterprise_id)
-            for r in qs:
-                if (r.year, r.month) in periods:
-                    found[(r.enterprise_id, r.year, r.month)] = r
-        return found
-
-    def _previous(self, rows: list[ReportRow]) -> dict[tuple[int, int, int], EnterpriseReport]:
-        """Stored reports of the previous month and of last year, for YTD and outlier checks."""
+        Rows written by this import are left out, so later chunks are checked against the
+        database as it was before the import (as a dry run sees it).
+        """
         wanted: set[tuple[int, int, int]] = set()
         for row in rows:
             if row.enterprise is None:
                 continue
-            p = row.period
+            eid, p = row.enterprise.pk, row.period
+            wanted.add((eid, p.year, p.month))
             if p.month > 2:
-                wanted.add((row.enterprise.pk, p.year, p.month - 1))
-            wanted.add((row.enterprise.pk, p.year - 1, p.month))
+                wanted.add((eid, p.year, p.month - 1))
+            wanted.add((eid, p.year - 1, p.month))
         if not wanted:
             return {}
-        ent_ids = {w[0] for w in wanted}
-        years = {w[1] for w in wanted}
+        qs = EnterpriseReport.objects.filter(
+            enterprise_id__in={w[0] for w in wanted}, year__in={w[1] for w in wanted}
+        )
+        if self.record is not None and self.record.pk:
+            qs = qs.exclude(import_record=self.record)
         found = {}
-        for chunk_start in range(0, len(ent_ids), 900):
-            ids = list(ent_ids)[chunk_start : chunk_start + 900]
-            for r in EnterpriseReport.objects.filter(enterprise_id__in=ids, year__in=years):
-                key = (r.enterprise_id, r.year, r.month)
-                if key in wanted:
-                    found[key] = r
+        for r in qs:
+            key = (r.enterprise_id, r.year, r.month)
+            if key in wanted:
+                found[key] = r
         return found
 
-    def _check_consistency(self, row: ReportRow, previous: dict, rows: list[ReportRow]) -> None:
+    def _check_consistency(self, row: ReportRow, stored: dict) -> None:
         if row.enterprise is None:
             return
         p = row.period
-        unit = row.values["_unit"]
-        prev = previous.get((row.enterprise.pk, p.year, p.month - 1)) if p.month > 2 else None
+        unit = row.unit
+        prev = stored.get((row.enterprise.pk, p.year, p.month - 1)) if p.month > 2 else None
         if prev is not None and not row.correction:
             for prefix in NON_NEGATIVE:
                 key = f"{prefix}_ytd"
@@ -551,7 +586,7 @@ class EnterpriseReportImporter(Importer):
                         "累计值不应下降；如确为更正，请在“更正标记”列填“是”",
                     )
         # A 10× or 1000× jump against the enterprise's own last figures smells of 千元/万元.
-        ref = prev or previous.get((row.enterprise.pk, p.year - 1, p.month))
+        ref = prev or stored.get((row.enterprise.pk, p.year - 1, p.month))
         if ref is not None:
             now = row.values.get("output_ytd")
             before = ref.output_ytd
@@ -567,87 +602,61 @@ class EnterpriseReportImporter(Importer):
 
     @staticmethod
     def _differs(current: EnterpriseReport, row: ReportRow) -> bool:
-        if current.unit != row.values["_unit"] or current.correction != row.correction:
+        if current.unit != row.unit or current.correction != row.correction:
             return True
         for key, value in row.values.items():
-            if key == "_unit":
-                continue
             if getattr(current, key) != value:
                 return True
         return (current.extra or {}) != row.extra and bool(row.extra or current.extra)
 
-    def apply(self, plan: SlicePlan, preview: Preview, record: Any) -> None:
-        if self.new_codes:
-            park_for: dict[str, Park] = {}
-            for row, _ in plan.pending:
-                if row.enterprise is None:
-                    park_for[row.credit_code] = row.park
-            created = Enterprise.objects.bulk_create(
+    def _updated(self, current: EnterpriseReport, row: ReportRow) -> EnterpriseReport:
+        for key, value in row.values.items():
+            setattr(current, key, value)
+        current.unit = row.unit
+        current.extra = row.extra or current.extra
+        current.correction = row.correction
+        current.import_record = self.record
+        return current
+
+    def _write(
+        self, create: list[ReportRow], update: list[EnterpriseReport], changed_fields: set[str]
+    ) -> None:
+        missing = {r.credit_code: r.park for r in create if r.enterprise is None}
+        if missing:
+            made = Enterprise.objects.bulk_create(
                 [
-                    Enterprise(credit_code=c, name=self.new_codes[c], park=park_for[c])
-                    for c in self.new_codes
-                    if c in park_for
+                    Enterprise(credit_code=c, name=self.new_codes[c], park=p)
+                    for c, p in missing.items()
                 ],
                 batch_size=1000,
             )
-            by_code = {e.credit_code: e for e in created}
-            for row, _ in plan.pending:
-                if row.enterprise is None:
-                    e = by_code[row.credit_code]
-                    row.enterprise = EnterpriseRef(e.pk, e.park_id, e.name, row.park)
-        update: list[EnterpriseReport] = []
-        update_fields: set[str] = {"unit", "extra", "correction", "import_record"}
-
-        def new_reports() -> Iterator[EnterpriseReport]:
-            for row, current in plan.pending:
-                if current is not None:
-                    continue
-                fields = {k: v for k, v in row.values.items() if k != "_unit"}
-                yield EnterpriseReport(
-                    enterprise_id=row.enterprise.pk,
-                    park=row.park,
-                    year=row.period.year,
-                    month=row.period.month,
-                    unit=row.values["_unit"],
-                    extra=row.extra,
-                    correction=row.correction,
-                    import_record=record,
-                    **fields,
+            for e in made:
+                self.created[e.credit_code] = EnterpriseRef(
+                    e.pk, e.park_id, e.name, self.parks[e.park_id]
                 )
-
-        # Built and written in chunks, so a large file never holds every model instance at once.
-        for chunk in iter_chunks(new_reports(), 2000):
-            EnterpriseReport.objects.bulk_create(chunk)
-        for row, current in plan.pending:
-            if current is None or not self._differs(current, row):
-                continue
-            for k, v in row.values.items():
-                if k != "_unit":
-                    setattr(current, k, v)
-                    update_fields.add(k)
-            current.unit = row.values["_unit"]
-            current.extra = row.extra or current.extra
-            current.correction = row.correction
-            current.import_record = record
-            update.append(current)
-        if update:
-            EnterpriseReport.objects.bulk_update(update, sorted(update_fields), batch_size=500)
-        if plan.delete_ids:
-            for start in range(0, len(plan.delete_ids), 900):
-                EnterpriseReport.objects.filter(
-                    pk__in=plan.delete_ids[start : start + 900]
-                ).delete()
-        try:
-            slices_touch(
-                kind=self.kind,
-                keys=plan.keys,
-                user=self.ctx.user,
-                submit_only=self.ctx.submit_only,
-                reason=self.ctx.reason,
-                import_record=record,
+            for row in create:
+                if row.enterprise is None:
+                    row.enterprise = self.created[row.credit_code]
+        if create:
+            EnterpriseReport.objects.bulk_create(
+                [
+                    EnterpriseReport(
+                        enterprise_id=row.enterprise.pk,
+                        park=row.park,
+                        year=row.period.year,
+                        month=row.period.month,
+                        unit=row.unit,
+                        extra=row.extra,
+                        correction=row.correction,
+                        import_record=self.record,
+                        **row.values,
+                    )
+                    for row in create
+                ]
             )
-        except StatusError as exc:  # pragma: no cover - plan() already refused locked slices
-            raise ValueError(str(exc)) from exc
+        if update:
+            fields = {"unit", "extra", "correction", "import_record", *changed_fields}
+            EnterpriseReport.objects.bulk_update(update, sorted(fields), batch_size=500)
 
 
 def n(value: Decimal) -> str:
