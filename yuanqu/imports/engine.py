@@ -22,6 +22,9 @@ from django.db import transaction
 
 from yuanqu.imports.models import ImportRecord
 
+# Issues kept in full per level; beyond this they are only counted.
+ISSUES_KEPT = 5000
+
 
 class ImportAborted(Exception):
     """Raised inside the commit transaction to roll it back (e.g. a late conflict)."""
@@ -78,6 +81,9 @@ class Preview:
     unchanged: int = 0
     deleted: int = 0
     issues: list[Issue] = field(default_factory=list)
+    # Totals: `issues` keeps the first ISSUES_KEPT of each level, the counts are complete.
+    error_count: int | None = None
+    warning_count: int | None = None
     slices: list[str] = field(default_factory=list)
     committed: bool = False
     dry_run: bool = False
@@ -93,8 +99,16 @@ class Preview:
         return [i for i in self.issues if i.level == "warning"]
 
     @property
+    def total_errors(self) -> int:
+        return len(self.errors) if self.error_count is None else self.error_count
+
+    @property
+    def total_warnings(self) -> int:
+        return len(self.warnings) if self.warning_count is None else self.warning_count
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.total_errors
 
     def counts(self) -> dict[str, int]:
         return {
@@ -103,19 +117,19 @@ class Preview:
             "changed": self.changed,
             "unchanged": self.unchanged,
             "deleted": self.deleted,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
+            "errors": self.total_errors,
+            "warnings": self.total_warnings,
         }
 
     def summary(self) -> str:
         head = (
             f"读取 {self.rows_read} 行：新增 {self.new}，变更 {self.changed}，"
-            f"不变 {self.unchanged}，删除 {self.deleted}；错误 {len(self.errors)}，"
-            f"警告 {len(self.warnings)}"
+            f"不变 {self.unchanged}，删除 {self.deleted}；错误 {self.total_errors}，"
+            f"警告 {self.total_warnings}"
         )
         if self.committed:
             return head + "。已导入。"
-        if self.errors:
+        if self.total_errors:
             return head + "。存在错误，未写入任何数据；请按提示修改后重新导入。"
         if self.dry_run:
             return head + "。预览（--dry-run），未写入。"
@@ -139,15 +153,31 @@ class ImportContext:
     # About how many data rows the file holds (from the sheets' dimensions), for progress bars.
     rows_estimate: int | None = None
 
+    error_count: int = 0
+    warning_count: int = 0
+
     def error(self, message: str, **loc: Any) -> None:
-        self.issues.append(Issue("error", message, **loc))
+        self.add(Issue("error", message, **loc))
 
     def warning(self, message: str, **loc: Any) -> None:
-        self.issues.append(Issue("warning", message, **loc))
+        self.add(Issue("warning", message, **loc))
+
+    def add(self, issue: Issue) -> None:
+        # A 470,000-row file can raise a warning on every row: keep the first ones to show
+        # and count the rest, so memory stays flat and the totals stay exact.
+        if issue.level == "error":
+            self.error_count += 1
+            if self.error_count > ISSUES_KEPT:
+                return
+        else:
+            self.warning_count += 1
+            if self.warning_count > ISSUES_KEPT:
+                return
+        self.issues.append(issue)
 
     @property
     def has_errors(self) -> bool:
-        return any(i.level == "error" for i in self.issues)
+        return self.error_count > 0
 
 
 @dataclass
@@ -352,7 +382,8 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
     for text in workbook.warnings:
         ctx.warning(text)
     if not matched:
-        ctx.issues.extend(layout_errors or [Issue("error", "文件中没有找到可导入的数据表")])
+        for issue in layout_errors or [Issue("error", "文件中没有找到可导入的数据表")]:
+            ctx.add(issue)
 
 
 class _Rollback(Exception):
@@ -439,7 +470,7 @@ def run_import(
     except (ReaderError, ValueError) as exc:
         ctx.error(str(exc))
         importer = None
-    preview.issues = ctx.issues
+    _take_issues(preview, ctx)
     record.status = _outcome(preview, dry_run)
     if importer is not None and importer.streaming:
         preview.committed = record.status == ImportRecord.Status.COMMITTED
@@ -455,8 +486,13 @@ def run_import(
     return preview
 
 
+def _take_issues(preview: Preview, ctx: ImportContext) -> None:
+    preview.issues = ctx.issues
+    preview.error_count, preview.warning_count = ctx.error_count, ctx.warning_count
+
+
 def _outcome(preview: Preview, dry_run: bool) -> str:
-    if preview.errors:
+    if preview.total_errors:
         return ImportRecord.Status.FAILED
     if dry_run:
         return ImportRecord.Status.PREVIEWED
@@ -499,7 +535,7 @@ def _run_streaming(
             for chunk in iter_chunks(cleaned(), importer.chunk_size):
                 importer.feed(chunk, preview, write=write and not ctx.has_errors)
             importer.finish(preview, write=write and not ctx.has_errors)
-            preview.issues = ctx.issues
+            _take_issues(preview, ctx)
             if _outcome(preview, not write) != ImportRecord.Status.COMMITTED:
                 raise _Rollback
             record.status = ImportRecord.Status.COMMITTED
@@ -510,8 +546,10 @@ def _run_streaming(
 
 def _finish_record(record: ImportRecord, preview: Preview, started: float) -> None:
     record.counts = preview.counts()
-    # Keep the log small: the first 500 issues are plenty to act on; counts hold the total.
-    record.issues = [i.as_dict() for i in preview.issues[:500]]
+    # Keep the log small: the first 500 issues, errors first, are plenty to act on; counts
+    # hold the totals.
+    kept = (preview.errors + preview.warnings)[:500]
+    record.issues = [i.as_dict() for i in kept]
     record.duration_ms = int((time.monotonic() - started) * 1000)
     record.save()
 

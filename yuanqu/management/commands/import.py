@@ -68,11 +68,12 @@ class Command(BaseCommand):
         ordered = preview.errors + preview.warnings
         for issue in ordered[: opts["show"]]:
             self.stdout.write(f"  {issue.text()}")
-        if len(preview.issues) > opts["show"]:
-            self.stdout.write(f"  …… 另有 {len(preview.issues) - opts['show']} 条未显示")
+        total = preview.total_errors + preview.total_warnings
+        if total > opts["show"]:
+            self.stdout.write(f"  …… 另有 {total - opts['show']} 条未显示")
         self.stdout.write(preview.summary())
-        if preview.errors:
-            raise CommandError(f"导入失败：{len(preview.errors)} 个错误，未写入任何数据")
+        if preview.total_errors:
+            raise CommandError(f"导入失败：{preview.total_errors} 个错误，未写入任何数据")
 
 
 def _progress_bar(path: Path):

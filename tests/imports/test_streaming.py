@@ -1,0 +1,113 @@
+"""Enterprise reports stream in chunks inside one transaction: the same outcomes as one pass.
+
+The chunk size is cut to 2 rows here so that every rule that spans rows (duplicates, the
+replaced slice, enterprises created on the way, an error after rows were written) crosses a
+chunk boundary.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.economy.factories import make_enterprise, make_park, uscc, write_xlsx
+from yuanqu.economy.importers import EnterpriseReportImporter
+from yuanqu.economy.models import EnterpriseReport
+from yuanqu.imports import engine
+from yuanqu.imports.engine import run_import
+from yuanqu.imports.models import ImportRecord
+from yuanqu.registry.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+H = ["统一社会信用代码", "企业名称", "报告期", "工业总产值(1-本月)", "工业总产值上年同期(1-本月)"]
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(EnterpriseReportImporter, "chunk_size", 2)
+
+
+@pytest.fixture
+def park():
+    return make_park("ST", "分块测试园区")
+
+
+def snapshot():
+    return list(EnterpriseReport.objects.order_by("pk").values())
+
+
+def test_error_in_last_chunk_rolls_back_rows_written_by_earlier_chunks(park, tmp_path):
+    ents = [make_enterprise(park, i, f"企业{i}") for i in range(1, 8)]
+    rows = [[e.credit_code, e.name, "2022-06", 100 * i, 90] for i, e in enumerate(ents, 1)]
+    first = run_import(write_xlsx(tmp_path / "a.xlsx", H, rows), kind="enterprise-reports")
+    assert (first.rows_read, first.new, first.committed) == (7, 7, True)
+    before = snapshot()
+
+    again = run_import(write_xlsx(tmp_path / "a2.xlsx", H, rows), kind="enterprise-reports")
+    assert (again.new, again.changed, again.unchanged, again.committed) == (0, 0, 7, False)
+    assert ImportRecord.objects.get(pk=again.record_id).status == ImportRecord.Status.UNCHANGED
+
+    # Six corrected rows (three chunks written) and a bad figure on the last row.
+    fixed = [[c, n, p, v + 1, ly] for c, n, p, v, ly in rows]
+    fixed[6][3] = "七百"
+    bad = run_import(write_xlsx(tmp_path / "b.xlsx", H, fixed), kind="enterprise-reports")
+    assert not bad.committed and bad.changed == 6
+    assert [(i.row, i.column) for i in bad.errors] == [(8, "D")]
+    assert snapshot() == before
+    assert ImportRecord.objects.get(pk=bad.record_id).status == ImportRecord.Status.FAILED
+
+
+def test_duplicate_in_a_later_chunk_names_the_first_row(park, tmp_path):
+    ents = [make_enterprise(park, i, f"企业{i}") for i in range(1, 5)]
+    rows = [[e.credit_code, e.name, "2022-06", 100, 90] for e in ents]
+    rows.append([ents[0].credit_code, ents[0].name, "2022年6月", 120, 90])
+    preview = run_import(write_xlsx(tmp_path / "d.xlsx", H, rows), kind="enterprise-reports")
+    assert not preview.committed
+    [error] = preview.errors
+    assert error.row == 6 and "第2行已出现" in error.message
+    assert EnterpriseReport.objects.count() == 0
+
+
+def test_replace_deletes_rows_missing_from_a_multi_chunk_file(park, tmp_path):
+    ents = [make_enterprise(park, i, f"企业{i}") for i in range(1, 6)]
+    rows = [[e.credit_code, e.name, "2022-06", 100, 90] for e in ents]
+    run_import(write_xlsx(tmp_path / "all.xlsx", H, rows), kind="enterprise-reports")
+    kept = rows[:2] + rows[3:]  # the third enterprise left the June report
+    kept[3][3] = 150
+    dry = run_import(
+        write_xlsx(tmp_path / "k.xlsx", H, kept), kind="enterprise-reports", dry_run=True
+    )
+    assert (dry.new, dry.changed, dry.unchanged, dry.deleted) == (0, 1, 3, 1)
+    done = run_import(write_xlsx(tmp_path / "k2.xlsx", H, kept), kind="enterprise-reports")
+    assert (done.changed, done.deleted, done.committed) == (1, 1, True)
+    stored = dict(
+        EnterpriseReport.objects.values_list("enterprise__credit_code", "output_ytd")
+    )
+    assert sorted(stored) == sorted(e.credit_code for i, e in enumerate(ents) if i != 2)
+    assert stored[ents[4].credit_code] == 150
+
+
+def test_new_enterprise_in_several_chunks_is_created_once(park, tmp_path):
+    rows = [[uscc(50), "新企业", f"2022-{m:02d}", 100 * m, 90 * m] for m in range(3, 8)]
+    path = write_xlsx(tmp_path / "n.xlsx", H, rows, unit_line="单位：千元")
+    preview = run_import(path, kind="enterprise-reports", park=park)
+    assert (preview.new, preview.committed) == (5, True)
+    assert len(preview.warnings) == 1  # "尚未登记，将新建" once, not once per row
+    assert Enterprise.objects.filter(credit_code=uscc(50)).count() == 1
+    assert EnterpriseReport.objects.count() == 5
+
+
+def test_issue_totals_stay_exact_beyond_the_kept_issues_and_errors_are_logged_first(
+    park, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(engine, "ISSUES_KEPT", 3)
+    rows = [[uscc(60 + i), f"新企业{i}", "2022-06", 100, 90] for i in range(6)]
+    rows.append([uscc(70), "坏数", "2022-06", "一百", 90])
+    path = write_xlsx(tmp_path / "w.xlsx", H, rows, unit_line="单位：千元")
+    preview = run_import(path, kind="enterprise-reports", park=park)
+    assert (preview.total_errors, preview.total_warnings) == (1, 6)
+    assert len(preview.warnings) == 3
+    assert "错误 1，警告 6" in preview.summary()
+    record = ImportRecord.objects.get(pk=preview.record_id)
+    assert record.counts["warnings"] == 6 and record.issues[0]["level"] == "error"
+    assert Enterprise.objects.count() == 0
