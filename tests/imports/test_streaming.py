@@ -7,6 +7,8 @@ chunk boundary.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from tests.economy.factories import make_enterprise, make_park, uscc, write_xlsx
@@ -80,9 +82,7 @@ def test_replace_deletes_rows_missing_from_a_multi_chunk_file(park, tmp_path):
     assert (dry.new, dry.changed, dry.unchanged, dry.deleted) == (0, 1, 3, 1)
     done = run_import(write_xlsx(tmp_path / "k2.xlsx", H, kept), kind="enterprise-reports")
     assert (done.changed, done.deleted, done.committed) == (1, 1, True)
-    stored = dict(
-        EnterpriseReport.objects.values_list("enterprise__credit_code", "output_ytd")
-    )
+    stored = dict(EnterpriseReport.objects.values_list("enterprise__credit_code", "output_ytd"))
     assert sorted(stored) == sorted(e.credit_code for i, e in enumerate(ents) if i != 2)
     assert stored[ents[4].credit_code] == 150
 
@@ -111,3 +111,34 @@ def test_issue_totals_stay_exact_beyond_the_kept_issues_and_errors_are_logged_fi
     record = ImportRecord.objects.get(pk=preview.record_id)
     assert record.counts["warnings"] == 6 and record.issues[0]["level"] == "error"
     assert Enterprise.objects.count() == 0
+
+
+def test_units_stated_per_column_are_converted_exactly(park, tmp_path):
+    """No units line; 产值 headers say 万元, 营业收入 says 千元: all stored in 千元, no guess."""
+    ent = make_enterprise(park, 80, "混合单位企业")
+    headers = [
+        "统一社会信用代码",
+        "企业名称",
+        "报告期",
+        "工业总产值(1-本月)(万元)",
+        "营业收入(1-本月)(千元)",
+    ]
+    path = write_xlsx(
+        tmp_path / "u.xlsx", headers, [[ent.credit_code, ent.name, "2022-06", "12.345", 800]]
+    )
+    preview = run_import(path, kind="enterprise-reports")
+    assert preview.committed, [i.text() for i in preview.issues]
+    assert not preview.warnings  # the unit is stated, so nothing is assumed
+    report = EnterpriseReport.objects.get()
+    assert (report.unit, report.output_ytd, report.revenue_ytd) == ("千元", Decimal("123.45"), 800)
+
+
+def test_total_and_note_rows_are_named_not_dropped_silently(park, tmp_path):
+    ents = [make_enterprise(park, 90 + i, f"企业{i}") for i in range(2)]
+    rows = [[e.credit_code, e.name, "2022-06", 100, 90] for e in ents]
+    rows += [["合计", "", "", 200, 180], ["注：本表由园区经发局汇总。", "", "", "", ""]]
+    path = write_xlsx(tmp_path / "t.xlsx", H, rows, unit_line="单位：千元")
+    preview = run_import(path, kind="enterprise-reports")
+    assert (preview.new, preview.committed) == (2, True)
+    notes = {(i.row, i.message) for i in preview.warnings}
+    assert notes == {(5, "合计行，未导入"), (6, "表注或签章行，未导入")}

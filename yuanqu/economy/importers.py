@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from yuanqu.accounts.models import Role
-from yuanqu.core.numbers import NumberError, detect_unit, parse_decimal
+from yuanqu.core.numbers import NumberError, convert, detect_unit, parse_decimal
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.core.uscc import USCCError, validate_uscc
 from yuanqu.economy.models import (
@@ -274,20 +274,29 @@ class EnterpriseReportImporter(Importer):
             ok = False
         unit = self._unit(record)
         values: dict[str, Decimal] = {}
+        column_units = self.ctx.column_units
         for spec in self._value_specs(v):
             name_ = spec.name
+            money = spec.unit == "千元"
+            stated = column_units.get(name_) if money else None
             try:
                 number = parse_decimal(v[name_])
             except NumberError as exc:
                 self.err(
                     record,
                     name_,
-                    f"{exc}：请填写数字（单位{spec.unit if spec.unit != '千元' else unit}）",
+                    f"{exc}：请填写数字（单位{(stated or unit) if money else spec.unit}）",
                 )
                 ok = False
                 continue
             # Real forms write 0 as blank or "—" (DOMAIN.md §2): a present column means 0.
-            values[name_] = number if number is not None else Decimal(0)
+            if number is None:
+                number = Decimal(0)
+            elif stated and stated != unit and stated in AMOUNT_UNITS:
+                # A column whose header states another unit (营业收入(万元) in a 千元 table):
+                # stored in the row's unit, exactly (a decimal shift, no rounding).
+                number = convert(number, stated, unit)
+            values[name_] = number
         extra: dict[str, dict[str, str]] = {}
         for code_, _ in AUDIT_ROWS:
             key = f"x{code_}"
@@ -329,6 +338,8 @@ class EnterpriseReportImporter(Importer):
             detected = detect_unit(unit)
             if detected in AMOUNT_UNITS:
                 return detected
+        if any(u in AMOUNT_UNITS for u in self.ctx.column_units.values()):
+            return "千元"  # headers state mixed units: each column is converted to 千元
         if not self.unit_warned:
             self.ctx.warning(
                 "文件未注明金额单位（表头或“单位：千元”行），按报表制度单位“千元”读取",

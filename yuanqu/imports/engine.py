@@ -1,11 +1,20 @@
 """The import contract: parse → validate every row → preview → commit in one transaction.
 
 Every kind of data (parks, enterprises, enterprise reports, …) is an `Importer` registered
-here. `run_import` reads the file with `readers`, lets the importer validate every record
-(collecting *all* errors, never stopping at the first), plans the change against the database
-(new / changed / unchanged / deleted), and — only when there is no error and it is not a dry
-run — applies the plan inside one transaction. A killed process therefore leaves the database
-as it was. Every attempt is written to the import log.
+here. `run_import` saves the import record first (status 处理中, so a page can follow a long
+import), reads the file with `readers`, lets the importer validate every record (collecting
+*all* errors, never stopping at the first), compares with the database (new / changed /
+unchanged / deleted), and — only when there is no error and it is not a dry run — writes
+inside one transaction. A killed process therefore leaves the data as it was.
+
+Two ways to write, one outcome:
+
+- small kinds (parks, enterprises, targets …) collect their rows, then `check_all`, `plan`
+  and `apply` the plan in the transaction;
+- streaming kinds (enterprise reports, hundreds of thousands of rows) `feed` chunks of rows
+  that are checked and written at once inside the transaction, which is rolled back at the
+  end if any error turned up, on a dry run, or when nothing changed. Only keys are kept
+  across chunks, so memory stays flat at any file size.
 """
 
 from __future__ import annotations
@@ -149,6 +158,8 @@ class ImportContext:
     submit_only: bool = False
     issues: list[Issue] = field(default_factory=list)
     unit: str | None = None
+    # field → unit stated in that column's header (工业总产值(万元)), for the current sheet.
+    column_units: dict[str, str] = field(default_factory=dict)
     progress: Callable[[int, int | None], None] | None = None
     # About how many data rows the file holds (from the sheets' dimensions), for progress bars.
     rows_estimate: int | None = None
@@ -366,12 +377,19 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
         matched += 1
         if layout.unit:
             ctx.unit = layout.unit
+        ctx.column_units = dict(layout.column_units)
         estimate = sheet.row_estimate()
         if estimate is not None:
             ctx.rows_estimate = (ctx.rows_estimate or 0) + max(
                 estimate - layout.data_start_row + 1, 0
             )
-        for record in readers.iter_records(sheet, layout, want_raw=importer.wants_raw):
+
+        def skipped(row: int, reason: str, sheet_name: str = sheet.name) -> None:
+            # Never drop a row silently: 合计, notes and the 栏次 row are named in the preview.
+            ctx.warning(reason, sheet=sheet_name, row=row)
+
+        records = readers.iter_records(sheet, layout, want_raw=importer.wants_raw, on_skip=skipped)
+        for record in records:
             if record.hidden:
                 ctx.warning(
                     "该行为隐藏行，已按普通行导入；如不应导入请删除该行",
