@@ -142,3 +142,22 @@ def test_total_and_note_rows_are_named_not_dropped_silently(park, tmp_path):
     assert (preview.new, preview.committed) == (2, True)
     notes = {(i.row, i.message) for i in preview.warnings}
     assert notes == {(5, "合计行，未导入"), (6, "表注或签章行，未导入")}
+
+
+def test_imports_are_listed_from_the_cli(park, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    ent = make_enterprise(park, 95, "列表企业")
+    path = write_xlsx(tmp_path / "l.xlsx", H, [[ent.credit_code, ent.name, "2022-06", 1, 1]])
+    run_import(path, kind="enterprise-reports", park=park)
+    run_import(path, kind="enterprise-reports", park=park)
+    call_command("imports", "--json")
+    listed = json.loads(capsys.readouterr().out)
+    assert [r["status"] for r in listed] == ["unchanged", "committed"]  # newest first
+    assert listed[1]["counts"]["new"] == 1 and listed[1]["park"] == "ST"
+    assert listed[1]["sha256"] == listed[0]["sha256"] and len(listed[0]["sha256"]) == 64
+    call_command("imports", "--kind", "enterprise-reports")
+    out = capsys.readouterr().out
+    assert "l.xlsx" in out and "已导入" in out and "新增 1" in out

@@ -323,12 +323,14 @@ def _spec_for(importer_cls: type[Importer]) -> list[Any]:
     ]
 
 
-def guess_kind(path: Path) -> str | None:
+def guess_kind(path: Path, display_name: str | None = None) -> str | None:
     """The kind whose headers match the file best (most required and optional fields found)."""
     from yuanqu.imports import readers
 
     load_kinds()
-    workbook = readers.open_workbook(path, max_bytes=settings.YUANQU_IMPORT_MAX_BYTES)
+    workbook = readers.open_workbook(
+        path, max_bytes=settings.YUANQU_IMPORT_MAX_BYTES, display_name=display_name
+    )
     best: tuple[int, str] | None = None
     for sheet in workbook.sheets:
         head = list(_take(sheet.iter_rows(), 30))
@@ -357,7 +359,9 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
     from yuanqu.imports import readers
 
     ctx = importer.ctx
-    workbook = readers.open_workbook(path, max_bytes=settings.YUANQU_IMPORT_MAX_BYTES)
+    workbook = readers.open_workbook(
+        path, max_bytes=settings.YUANQU_IMPORT_MAX_BYTES, display_name=ctx.file_name
+    )
     spec = _spec_for(type(importer))
     matched = 0
     layout_errors: list[Issue] = []
@@ -462,7 +466,7 @@ def run_import(
     try:
         preview.sha256 = record.sha256 = file_sha256(path)
         if kind is None:
-            kind = guess_kind(path)
+            kind = guess_kind(path, name)
             if kind is None:
                 raise ReaderError(
                     "无法根据表头判断数据类型：请用 --kind 指定（如 parks、enterprises、"
