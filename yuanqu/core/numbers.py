@@ -14,6 +14,7 @@ from a units line or a header (``单位：千元``, ``(万元)``, ``工业总产
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -118,6 +119,10 @@ def parse_decimal(value: Any) -> Decimal | None:
     """
     if value is None:
         return None
+    if type(value) is float and math.isfinite(value):
+        # The common case first (a numeric cell): this runs for every figure of every row.
+        # str() gives the shortest text that round-trips: 1234.5 → "1234.5", never 1234.4999…
+        return Decimal(str(value))
     if isinstance(value, bool):
         raise NumberError(f"“{value}”是逻辑值（是/否），不是数字")
     if isinstance(value, Decimal):

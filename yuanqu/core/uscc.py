@@ -7,6 +7,8 @@ check value = (31 - Σ v_i·w_i mod 31) mod 31.
 
 from __future__ import annotations
 
+from operator import mul
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {ch: i for i, ch in enumerate(CHARSET)}
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -18,7 +20,9 @@ class USCCError(ValueError):
 
 def check_character(first17: str) -> str:
     """The GB 32100 check character for the first 17 characters of a code."""
-    total = sum(VALUES[ch] * w for ch, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != 17:
+        raise ValueError("check_character needs exactly 17 characters")
+    total = sum(map(mul, map(VALUES.__getitem__, first17), WEIGHTS))
     return CHARSET[(31 - total % 31) % 31]
 
 
