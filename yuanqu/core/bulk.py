@@ -85,7 +85,13 @@ def insert_rows(
 
 
 def _preparer(field: models.Field, connection: Any) -> Callable[[Any], Any]:
+    # Most rows carry an empty JSON object or nothing: prepare those once.
+    empty = {}
+    prepared_empty = field.get_db_prep_save(empty, connection)
+
     def prepare(value: Any) -> Any:
+        if value == empty and isinstance(value, dict):
+            return prepared_empty
         return field.get_db_prep_save(value, connection)
 
     return prepare

@@ -34,8 +34,19 @@ def normalize_uscc(value: object) -> str:
     return "".join(text.split())
 
 
+_CHARSET_SET = frozenset(CHARSET)
+
+
 def validate_uscc(value: object) -> str:
     """Return the normalised code, or raise USCCError saying exactly what is wrong."""
+    if (
+        type(value) is str
+        and len(value) == 18
+        and _CHARSET_SET.issuperset(value)
+        and value[2:8].isdigit()
+        and check_character(value[:17]) == value[17]
+    ):
+        return value  # already clean (the usual case): no normalising needed
     code = normalize_uscc(value)
     if not code:
         raise USCCError("统一社会信用代码为空：请填写18位统一社会信用代码")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -33,6 +33,22 @@ from yuanqu.imports.models import ImportRecord
 
 # Issues kept in full per level; beyond this they are only counted.
 ISSUES_KEPT = 5000
+# Rows per action (new / changed / deleted) shown in the preview table.
+SAMPLE_PER_ACTION = 20
+
+
+def _shown(value: Any) -> str:
+    """A value as the preview table shows it: decimals without exponent or trailing zeros."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return "0" if text == "-0" else text
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
 
 
 class ImportAborted(Exception):
@@ -97,7 +113,38 @@ class Preview:
     committed: bool = False
     dry_run: bool = False
     record_id: int | None = None
+    # What the import does, row by row, for the preview table: the first SAMPLE_PER_ACTION
+    # rows of each action (new / changed / deleted), see `add_sample`.
     sample: list[dict[str, Any]] = field(default_factory=list)
+    _sampled: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def wants_sample(self, action: str) -> bool:
+        """False once `action` has its rows: callers skip building what would not be shown."""
+        return self._sampled.get(action, 0) < SAMPLE_PER_ACTION
+
+    def add_sample(
+        self,
+        action: str,
+        label: str,
+        changes: Sequence[tuple[str, Any, Any]] = (),
+        *,
+        sheet: str = "",
+        row: int | None = None,
+    ) -> None:
+        """Note one row for the preview table: `action` is new, changed or deleted; `changes`
+        are (field label, before, after) — before is "" for new rows, after "" for deleted."""
+        if not self.wants_sample(action):
+            return
+        self._sampled[action] = self._sampled.get(action, 0) + 1
+        self.sample.append(
+            {
+                "action": action,
+                "sheet": sheet,
+                "row": row,
+                "label": label,
+                "changes": [[name, _shown(old), _shown(new)] for name, old, new in changes],
+            }
+        )
 
     @property
     def errors(self) -> list[Issue]:
@@ -160,6 +207,8 @@ class ImportContext:
     unit: str | None = None
     # field → unit stated in that column's header (工业总产值(万元)), for the current sheet.
     column_units: dict[str, str] = field(default_factory=dict)
+    # Counts the tables read so far: importers cache per-table work (column specs) by it.
+    layout_serial: int = 0
     progress: Callable[[int, int | None], None] | None = None
     # About how many data rows the file holds (from the sheets' dimensions), for progress bars.
     rows_estimate: int | None = None
@@ -382,6 +431,7 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
         if layout.unit:
             ctx.unit = layout.unit
         ctx.column_units = dict(layout.column_units)
+        ctx.layout_serial += 1
         estimate = sheet.row_estimate()
         if estimate is not None:
             ctx.rows_estimate = (ctx.rows_estimate or 0) + max(
@@ -568,6 +618,7 @@ def _run_streaming(
 
 def _finish_record(record: ImportRecord, preview: Preview, started: float) -> None:
     record.counts = preview.counts()
+    record.sample = preview.sample
     # Keep the log small: the first 500 issues, errors first, are plenty to act on; counts
     # hold the totals.
     kept = (preview.errors + preview.warnings)[:500]

@@ -56,12 +56,28 @@ class KeyedImporter(Importer):
     def plan(self, rows: list[KeyedRow], preview: Preview) -> KeyedPlan:
         current = self.existing([r.key for r in rows])
         plan = KeyedPlan(create=[], update=[])
+        labels = {f.name: f.label for f in self.fields}
         for row in rows:
             obj = current.get(row.key)
+            where = {
+                "sheet": getattr(row.record, "sheet", ""),
+                "row": getattr(row.record, "row", None),
+            }
             if obj is None:
                 plan.create.append(row)
-            elif any(getattr(obj, k) != v for k, v in row.values.items()):
+                shown = [
+                    (labels.get(k, k), "", v) for k, v in row.values.items() if v not in ("", None)
+                ]
+                preview.add_sample("new", row.key, shown[:4], **where)
+                continue
+            diff = [
+                (labels.get(k, k), getattr(obj, k), v)
+                for k, v in row.values.items()
+                if getattr(obj, k) != v
+            ]
+            if diff:
                 plan.update.append((obj, row))
+                preview.add_sample("changed", row.key, diff, **where)
             else:
                 preview.unchanged += 1
         preview.new = len(plan.create)

@@ -37,6 +37,7 @@ class ImportRecord(models.Model):
     status = models.CharField("结果", max_length=16, choices=Status.choices)
     counts = models.JSONField("计数", default=dict)
     issues = models.JSONField("错误与警告", default=list)
+    sample = models.JSONField("变更预览（每类前若干行）", default=list, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     duration_ms = models.PositiveIntegerField("耗时(毫秒)", default=0)
     stored_file = models.CharField("暂存文件", max_length=255, blank=True)
