@@ -161,3 +161,28 @@ def test_imports_are_listed_from_the_cli(park, tmp_path, capsys):
     call_command("imports", "--kind", "enterprise-reports")
     out = capsys.readouterr().out
     assert "l.xlsx" in out and "已导入" in out and "新增 1" in out
+
+
+def test_preview_sample_shows_new_changed_and_deleted_rows(park, tmp_path):
+    ents = [make_enterprise(park, 100 + i, f"样例{i}") for i in range(3)]
+    rows = [[e.credit_code, e.name, "2022-06", 100, 90] for e in ents]
+    run_import(
+        write_xlsx(tmp_path / "s1.xlsx", H, rows, unit_line="单位：千元"),
+        kind="enterprise-reports",
+    )
+    fixed = [rows[0], [ents[1].credit_code, ents[1].name, "2022-06", 123.4, 90]]
+    fixed.append([uscc(120), "新来企业", "2022-06", 50, 0])
+    dry = run_import(
+        write_xlsx(tmp_path / "s2.xlsx", H, fixed, unit_line="单位：千元"),
+        kind="enterprise-reports",
+        park=park,
+        dry_run=True,
+    )
+    by_action = {s["action"]: s for s in dry.sample}
+    assert set(by_action) == {"new", "changed", "deleted"}
+    changed = by_action["changed"]
+    assert changed["row"] == 4 and ents[1].credit_code in changed["label"]
+    assert changed["changes"] == [["工业总产值(1-本月)", "100", "123.4"]]
+    assert by_action["new"]["changes"][0] == ["工业总产值(1-本月)", "", "50"]
+    assert "样例2" in by_action["deleted"]["label"]
+    assert ImportRecord.objects.get(pk=dry.record_id).sample == dry.sample
