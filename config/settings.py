@@ -145,6 +145,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Uploaded files: refuse anything larger (the import engine enforces it too).
 YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Web uploads larger than this are previewed and committed in a background thread, the page
+# showing a progress bar; smaller ones run inside the request (they take a second or two).
+YUANQU_IMPORT_BACKGROUND_BYTES = env_int("YUANQU_IMPORT_BACKGROUND_BYTES", 1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -1,17 +1,30 @@
-"""Web uploads: store the file, preview it, then commit the same file on confirmation."""
+"""Web uploads: store the file, preview it, then commit the same file on confirmation.
+
+Files larger than settings.YUANQU_IMPORT_BACKGROUND_BYTES are previewed and committed in a
+background thread of the serving process (`web_import_start`); the page follows the job through
+`yuanqu.imports.progress`.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import connections, transaction
+from django.utils import timezone
 
 from yuanqu.accounts.models import Role, User
+from yuanqu.imports import progress as job_progress
 from yuanqu.imports.engine import Preview, run_import
 from yuanqu.imports.models import ImportRecord
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv"}
 
@@ -51,6 +64,13 @@ def submit_only_for(user: User) -> bool:
     return user.role in {Role.ENTERPRISE, Role.DEPARTMENT}
 
 
+def _for_user(user: User, kind: str | None, mode: str) -> tuple[str | None, str]:
+    if user.role == Role.ENTERPRISE:
+        # An enterprise's own submission always merges and only touches its own rows.
+        return "enterprise-reports", "merge"
+    return kind, mode
+
+
 def web_import(
     *,
     user: User,
@@ -61,10 +81,15 @@ def web_import(
     mode: str,
     dry_run: bool,
     reason: str = "",
+    record: ImportRecord | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> Preview:
-    if user.role == Role.ENTERPRISE:
-        # An enterprise's own submission always merges and only touches its own rows.
-        kind, mode = "enterprise-reports", "merge"
+    """Preview or commit one stored upload, in the calling thread.
+
+    `record` (an ImportRecord the engine fills in and saves) and `progress(rows, estimate)`
+    are passed through to the engine.
+    """
+    kind, mode = _for_user(user, kind, mode)
     preview = run_import(
         path,
         kind=kind,
@@ -76,6 +101,137 @@ def web_import(
         submit_only=submit_only_for(user),
         reason=reason,
         file_name=path.name,
+        record=record,
+        progress=progress,
     )
     ImportRecord.objects.filter(pk=preview.record_id).update(stored_file=str(path))
     return preview
+
+
+def runs_in_background(path: Path) -> bool:
+    """Whether a stored upload is large enough to be imported in a background job."""
+    return path.stat().st_size > settings.YUANQU_IMPORT_BACKGROUND_BYTES
+
+
+# Background jobs this process started, by record id, so that tests (or a clean shutdown) can
+# wait for them. Finished threads are dropped whenever a new job is registered.
+_jobs: dict[int, threading.Thread] = {}
+_jobs_lock = threading.Lock()
+
+
+def web_import_start(
+    *,
+    user: User,
+    path: Path,
+    kind: str | None,
+    park: Any,
+    period: Any,
+    mode: str,
+    dry_run: bool,
+    reason: str = "",
+) -> ImportRecord:
+    """Create the import record (处理中) and run `web_import` on it in a daemon thread.
+
+    The record is saved here, with its stored file, so the detail page (and later 确认导入)
+    can be shown at once. The thread starts only once the record is committed: its own
+    database connection could not see the record before.
+    """
+    kind, mode = _for_user(user, kind, mode)
+    record = ImportRecord.objects.create(
+        kind=kind or "",
+        file_name=path.name,
+        size=path.stat().st_size,
+        user=user,
+        park=park,
+        period=str(period) if period else "",
+        mode=mode,
+        dry_run=dry_run,
+        status=ImportRecord.Status.RUNNING,
+        stored_file=str(path),
+    )
+    stage: job_progress.Stage = "preview" if dry_run else "commit"
+    job_progress.report(record, rows=0, estimate=None, stage=stage)
+    thread = threading.Thread(
+        target=_run_job,
+        name=f"yuanqu-import-{record.pk}",
+        daemon=True,
+        kwargs={
+            "record": record,
+            "stage": stage,
+            "user": user,
+            "path": path,
+            "kind": kind,
+            "park": park,
+            "period": period,
+            "mode": mode,
+            "dry_run": dry_run,
+            "reason": reason,
+        },
+    )
+
+    def start() -> None:
+        with _jobs_lock:
+            for pk in [pk for pk, t in _jobs.items() if not t.is_alive()]:
+                del _jobs[pk]
+            _jobs[record.pk] = thread
+        thread.start()
+
+    transaction.on_commit(start)
+    return record
+
+
+def _run_job(*, record: ImportRecord, stage: job_progress.Stage, **kwargs: Any) -> None:
+    def report(rows: int, estimate: int | None) -> None:
+        job_progress.report(record, rows=rows, estimate=estimate, stage=stage)
+
+    try:
+        web_import(record=record, progress=report, **kwargs)
+    except Exception:
+        logger.exception("Background import %s failed", record.pk)
+        _mark_failed(record)
+    finally:
+        job_progress.clear(record)
+        # This thread's connections are not closed by any request cycle.
+        connections.close_all()
+
+
+def _mark_failed(record: ImportRecord) -> None:
+    """Record an unexpected failure so the page stops waiting.
+
+    The engine writes inside one transaction, which the exception rolled back: nothing of the
+    file was written.
+    """
+    issue = {
+        "level": "error",
+        "message": "导入过程中出现意外错误（已记入服务器日志），未写入任何数据。"
+        "请重新上传；如仍出错请联系管理员。",
+        "sheet": "",
+        "row": None,
+        "column": "",
+        "field": "",
+    }
+    try:
+        ImportRecord.objects.filter(pk=record.pk, status=ImportRecord.Status.RUNNING).update(
+            status=ImportRecord.Status.FAILED,
+            counts={
+                "rows": 0,
+                "new": 0,
+                "changed": 0,
+                "unchanged": 0,
+                "deleted": 0,
+                "errors": 1,
+                "warnings": 0,
+            },
+            issues=[issue],
+            updated_at=timezone.now(),
+        )
+    except Exception:
+        logger.exception("Could not mark import %s as failed", record.pk)
+
+
+def wait_for_jobs(timeout: float | None = None) -> None:
+    """Wait for the background imports this process started (tests, a clean shutdown)."""
+    with _jobs_lock:
+        threads = list(_jobs.values())
+    for thread in threads:
+        thread.join(timeout)

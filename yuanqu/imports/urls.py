@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("upload/", views.upload, name="upload"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/errors.xlsx", views.error_report, name="error_report"),
     path("template/<str:kind>.xlsx", views.template, name="template"),

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import ScopeDenied, is_global, park_for, parks_for
 from yuanqu.core.periods import PeriodError, parse_period
+from yuanqu.imports import progress as job_progress
 from yuanqu.imports import services, workbooks
 from yuanqu.imports.engine import IMPORTERS, load_kinds
 from yuanqu.imports.models import ImportRecord
@@ -31,6 +33,10 @@ def _kinds_for(user) -> list[tuple[str, str]]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     records = Paginator(import_list_for(user=request.user), 20).get_page(request.GET.get("page"))
+    records.object_list = list(records.object_list)
+    for r in records.object_list:
+        if r.status == ImportRecord.Status.RUNNING:
+            r.job = _job(r)
     return render(
         request,
         "imports/index.html",
@@ -78,6 +84,18 @@ def upload(request: HttpRequest) -> HttpResponse:
     except (services.UploadRefused, ValueError, PeriodError, ScopeDenied) as exc:
         messages.error(request, str(exc))
         return redirect("imports:index")
+    if services.runs_in_background(path):
+        record = services.web_import_start(
+            user=request.user,
+            path=path,
+            kind=kind,
+            park=park,
+            period=period,
+            mode=mode,
+            dry_run=True,
+        )
+        messages.info(request, "文件较大，正在后台校验；完成后本页自动显示预览。")
+        return redirect("imports:detail", pk=record.pk)
     preview = services.web_import(
         user=request.user,
         path=path,
@@ -111,8 +129,38 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": [i for i in issues if i["level"] == "error"],
             "warnings": [i for i in issues if i["level"] == "warning"],
             "can_confirm": can_confirm,
+            **(_job(record) if record.status == ImportRecord.Status.RUNNING else {}),
         },
     )
+
+
+def _job(record: ImportRecord) -> dict[str, object]:
+    """What the page shows of a running job: rows read, the estimate, the stage, or 已中断."""
+    current = job_progress.read(record)
+    stage = "preview" if record.dry_run else "commit"
+    rows = current["rows"] if current else 0
+    estimate = current["estimate"] if current else None
+    return {
+        "rows": rows,
+        "estimate": estimate,
+        # Grouped by thousands whatever the locale (zh-hans formats numbers without grouping).
+        "rows_text": f"{rows:,}",
+        "estimate_text": f"{estimate:,}" if estimate else "",
+        "stage_label": current["stage_label"] if current else job_progress.STAGE_LABELS[stage],
+        "interrupted": job_progress.is_interrupted(record, current),
+    }
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment polled by the detail page; a full reload once the job is over."""
+    record = import_get_for(user=request.user, pk=pk)
+    if record is None:
+        raise Http404("导入记录不存在或无权查看")
+    if record.status != ImportRecord.Status.RUNNING:
+        return HttpResponseClientRefresh()
+    return render(request, "imports/_progress.html", {"record": record, **_job(record)})
 
 
 @login_required
@@ -125,9 +173,33 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "该预览已处理过或文件已失效，请重新上传")
         return redirect("imports:detail", pk=pk)
     period = parse_period(record.period) if record.period else None
+    path = Path(record.stored_file)
+    if path.is_file() and services.runs_in_background(path):
+        # Spend the preview before the job starts, in one conditional update, so that a second
+        # confirm (a double click, another tab) cannot start a second job on the same file.
+        spent = (
+            ImportRecord.objects.filter(pk=pk, status=ImportRecord.Status.PREVIEWED)
+            .exclude(stored_file="")
+            .update(stored_file="")
+        )
+        if not spent:
+            messages.error(request, "该预览已处理过或文件已失效，请重新上传")
+            return redirect("imports:detail", pk=pk)
+        job = services.web_import_start(
+            user=request.user,
+            path=path,
+            kind=record.kind,
+            park=record.park,
+            period=period,
+            mode=record.mode,
+            dry_run=False,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.info(request, "正在后台导入；完成后本页自动显示结果。")
+        return redirect("imports:detail", pk=job.pk)
     preview = services.web_import(
         user=request.user,
-        path=Path(record.stored_file),
+        path=path,
         kind=record.kind,
         park=record.park,
         period=period,
