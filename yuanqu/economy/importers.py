@@ -263,6 +263,10 @@ class EnterpriseReportImporter(Importer):
         self._specs_key: tuple[int, frozenset[str]] | None = None
         self._specs: list[tuple[str, bool, str | None, str]] = []
         self._audit_keys: list[tuple[str, str]] = []
+        self._rules: tuple[
+            tuple[str, ...], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]
+        ] = ((), (), ())
+        self._table_unit: str | None = None
         # Kept across chunks: keys only.
         self.record: Any = None
         self.seen: dict[tuple[str, int, int], int] = {}  # (code, year, month) → first row
@@ -300,9 +304,9 @@ class EnterpriseReportImporter(Importer):
                 record, "period", "缺少报告期：请在“报告期”列填写（如 2022-09），或用 --period 指定"
             )
             ok = False
+        specs, audit_keys = self._value_specs(v)
         unit = self._unit(record)
         values: dict[str, Decimal] = {}
-        specs, audit_keys = self._value_specs(v)
         for name_, money, stated, spec_unit in specs:
             try:
                 number = parse_decimal(v[name_])
@@ -363,17 +367,22 @@ class EnterpriseReportImporter(Importer):
             self._audit_keys = [
                 (code, f"x{code}") for code, _ in AUDIT_ROWS if f"x{code}" in values
             ]
+            # The audit rules that can apply to this table (their columns are present).
+            self._rules = (
+                tuple(k for k in _NON_NEGATIVE_KEYS if k in values),
+                tuple(p for p in _SALES_EXPORT_KEYS if p[0] in values and p[1] in values),
+                tuple(p for p in _MONTH_YTD_KEYS if p[0] in values and p[1] in values),
+            )
+            unit = self.ctx.unit
+            self._table_unit = (
+                unit if unit in AMOUNT_UNITS else (detect_unit(unit) if unit else None)
+            )
             self._specs_key = key
         return self._specs, self._audit_keys
 
     def _unit(self, record: Any) -> str:
-        unit = self.ctx.unit
-        if unit and unit in AMOUNT_UNITS:
-            return unit
-        if unit:
-            detected = detect_unit(unit)
-            if detected in AMOUNT_UNITS:
-                return detected
+        if self._table_unit in AMOUNT_UNITS:
+            return self._table_unit  # type: ignore[return-value]
         if any(u in AMOUNT_UNITS for u in self.ctx.column_units.values()):
             return "千元"  # headers state mixed units: each column is converted to 千元
         if not self.unit_warned:
@@ -388,11 +397,12 @@ class EnterpriseReportImporter(Importer):
         """The forms' audit rules, applied when the file carries their rows (DECISIONS.md)."""
         v = row.values
         r = row.record
-        for key in _NON_NEGATIVE_KEYS:
+        non_negative, sales_export, month_ytd = self._rules
+        for key in non_negative:
             value = v.get(key)
             if value is not None and value < 0:
                 self.err(r, key, f"{self._label(key)}不能为负数")
-        for sales_key, export_key in _SALES_EXPORT_KEYS:
+        for sales_key, export_key in sales_export:
             sales, export = v.get(sales_key), v.get(export_key)
             if sales is not None and export is not None and export > sales:
                 self.err(
@@ -400,7 +410,7 @@ class EnterpriseReportImporter(Importer):
                     export_key,
                     f"审核关系不符：工业销售产值(03) {n(sales)} 应大于等于 其中:出口交货值(04) {n(export)}",
                 )
-        for month_key, ytd_key in _MONTH_YTD_KEYS:
+        for month_key, ytd_key in month_ytd:
             m, y = v.get(month_key), v.get(ytd_key)
             if m is not None and y is not None and m > y and m >= 0:
                 self.err(
