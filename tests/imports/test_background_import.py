@@ -130,7 +130,8 @@ def test_large_upload_runs_in_background_with_progress_then_preview_and_commit(
 def test_engine_progress_reaches_the_cache(
     client, demo_registry, background, tmp_path, monkeypatch
 ):
-    """The engine reports every 1,000 rows; each report is stored for the polling page."""
+    """The engine reports every 1,000 rows and once more when every row is read (100 %);
+    each report is stored for the polling page."""
     seen: list[tuple[int, int | None, str, dict | None]] = []
     real = job_progress.report
 
@@ -143,7 +144,8 @@ def test_engine_progress_reaches_the_cache(
     pk = upload(client, report_file(tmp_path, months=range(1, 9)))  # 150 × 8 = 1,200 rows
     services.wait_for_jobs(timeout=120)
 
-    assert [s[0] for s in seen] == [0, 1000]
+    assert [s[0] for s in seen] == [0, 1000, 1200]
+    assert seen[2][1] == 1200  # all read: the estimate becomes the count
     _rows, estimate, stage, stored = seen[1]
     assert stage == "preview" and stored is not None and stored["rows"] == 1000
     assert stored["stage_label"] == "预览" and stored["estimate"] == estimate

@@ -165,6 +165,27 @@ def test_web_upload_preview_confirm_and_error_report(jingfa, tmp_path):
     assert response.status_code == 302
     report = EnterpriseReport.objects.get(year=2030)
     assert report.output_ytd == 100
+
+    # A corrected file: the preview table shows the row with its value before and after.
+    fixed = write_xlsx(
+        tmp_path / "fixed.xlsx",
+        [
+            "统一社会信用代码",
+            "企业名称",
+            "报告期",
+            "工业总产值(1-本月)",
+            "工业总产值上年同期(1-本月)",
+        ],
+        [[e.credit_code, e.name, "2030-09", 125.5, 90]],
+        unit_line="单位：千元",
+    )
+    with fixed.open("rb") as fh:
+        response = client.post(
+            "/imports/upload/", {"file": fh, "kind": "enterprise-reports", "park": "DEMO"}
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "变更预览" in page and e.credit_code in page
+    assert '<td>工业总产值(1-本月)</td><td class="num">100</td><td class="num">125.5</td>' in page
     from yuanqu.imports.models import DataSlice
 
     # A department user's web upload lands as 已提交 (DECISIONS.md).

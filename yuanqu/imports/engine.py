@@ -535,6 +535,8 @@ def run_import(
                     rows.append(cleaned)
                 if progress and preview.rows_read % 1000 == 0:
                     progress(preview.rows_read, ctx.rows_estimate)
+            if progress:
+                progress(preview.rows_read, preview.rows_read)  # every row read: 100 %
             # Cross-row checks and the plan run even when rows already failed, so that one
             # pass reports every problem in the file; nothing is written unless no error.
             importer.check_all(rows)
@@ -542,6 +544,14 @@ def run_import(
     except (ReaderError, ValueError) as exc:
         ctx.error(str(exc))
         importer = None
+    except BaseException:
+        # A bug or an interrupt: the transaction (if any) is rolled back; say so in the log
+        # instead of leaving the record 处理中 forever, then let the caller see the error.
+        ctx.error("导入过程中发生内部错误，未写入任何数据；请联系管理员查看日志")
+        _take_issues(preview, ctx)
+        record.status = ImportRecord.Status.FAILED
+        _finish_record(record, preview, started)
+        raise
     _take_issues(preview, ctx)
     record.status = _outcome(preview, dry_run)
     if importer is not None and importer.streaming:
@@ -606,6 +616,8 @@ def _run_streaming(
             importer.begin(preview, record)
             for chunk in iter_chunks(cleaned(), importer.chunk_size):
                 importer.feed(chunk, preview, write=write and not ctx.has_errors)
+            if progress:
+                progress(preview.rows_read, preview.rows_read)  # every row read: 100 %
             importer.finish(preview, write=write and not ctx.has_errors)
             _take_issues(preview, ctx)
             if _outcome(preview, not write) != ImportRecord.Status.COMMITTED:

@@ -105,7 +105,6 @@ def upload(request: HttpRequest) -> HttpResponse:
         mode=mode,
         dry_run=True,
     )
-    ImportRecord.objects.filter(pk=preview.record_id).update(mode=mode)
     return redirect("imports:detail", pk=preview.record_id)
 
 
