@@ -186,3 +186,49 @@ def test_preview_sample_shows_new_changed_and_deleted_rows(park, tmp_path):
     assert by_action["new"]["changes"][0] == ["工业总产值(1-本月)", "", "50"]
     assert "样例2" in by_action["deleted"]["label"]
     assert ImportRecord.objects.get(pk=dry.record_id).sample == dry.sample
+
+
+def test_import_log_exports_within_the_users_scope(park, tmp_path, client):
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from tests.helpers import login_client
+    from yuanqu.accounts.models import Role, User
+
+    ent = make_enterprise(park, 130, "日志企业")
+    path = write_xlsx(tmp_path / "log.xlsx", H, [[ent.credit_code, ent.name, "2022-06", 1, 1]])
+    run_import(path, kind="enterprise-reports", park=park)
+    out = tmp_path / "log-export.xlsx"
+    call_command("export", "import-log", "-o", str(out))
+    ws = load_workbook(out).active
+    assert [c.value for c in ws[1]][:8] == [
+        "时间",
+        "导入人",
+        "数据类型",
+        "园区代码",
+        "报告期",
+        "文件名",
+        "SHA-256",
+        "结果",
+    ]
+    assert [c.value for c in ws[2]][5:] == [
+        "log.xlsx",
+        ws["G2"].value,
+        "已导入",
+        1,
+        1,
+        0,
+        0,
+        0,
+        0,
+        1,  # the file has no units line: one warning
+    ]
+
+    other = make_park("OT", "别的园区")
+    User.objects.create_user("ot", password="pw", role=Role.PARK_LEADER, park=other)
+    login_client(client, "ot", "pw")
+    response = client.get("/imports/export/import-log.xlsx")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws.max_row == 1  # another park's user sees none of this park's imports

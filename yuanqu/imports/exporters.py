@@ -323,3 +323,48 @@ def export_summary(
         unit_line="单位：万元",
         number_formats={3: AMOUNT, 4: AMOUNT, 5: PCT, 6: AMOUNT, 7: PCT, 8: AMOUNT, 9: AMOUNT},
     )
+
+
+@exporter("import-log")
+def export_import_log(*, user: Any = None, park: str | None = None, **_: Any) -> Export:
+    """The import log as the 数据导入 page lists it (the user's scope), newest first."""
+    from django.utils import timezone
+
+    from yuanqu.imports.models import ImportRecord
+    from yuanqu.imports.selectors import import_list_for
+
+    qs = (
+        ImportRecord.objects.select_related("user", "park")
+        if user is None
+        else import_list_for(user=user)
+    )
+    qs = _park_filter(qs, park)
+    counts = ("rows", "new", "changed", "unchanged", "deleted", "errors", "warnings")
+    headers = [
+        "时间",
+        "导入人",
+        "数据类型",
+        "园区代码",
+        "报告期",
+        "文件名",
+        "SHA-256",
+        "结果",
+        *("读取", "新增", "变更", "不变", "删除", "错误", "警告"),
+    ]
+
+    def rows() -> Iterator[list[Any]]:
+        for r in qs.order_by("-created_at", "-id"):
+            c = r.counts or {}
+            yield [
+                timezone.localtime(r.created_at).replace(tzinfo=None, microsecond=0),
+                r.user.username if r.user else "命令行",
+                r.kind,
+                r.park.code if r.park else "",
+                r.period,
+                r.file_name,
+                r.sha256,
+                r.get_status_display(),
+                *(c.get(k, 0) for k in counts),
+            ]
+
+    return Export("导入记录", headers, rows())
