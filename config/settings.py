@@ -145,6 +145,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Uploaded files: refuse anything larger (the import engine enforces it too).
 YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# Worksheets with more XML than this are read by the streaming reader (flat memory, slower)
+# instead of calamine (fast, ≈ 1.6 bytes of RAM per byte of XML). Lower it on small servers.
+YUANQU_IMPORT_STREAM_BYTES = env_int("YUANQU_IMPORT_STREAM_BYTES", 320 * 1024 * 1024)
 # Web uploads larger than this are previewed and committed in a background thread, the page
 # showing a progress bar; smaller ones run inside the request (they take a second or two).
 YUANQU_IMPORT_BACKGROUND_BYTES = env_int("YUANQU_IMPORT_BACKGROUND_BYTES", 1_000_000)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from math import isfinite
 from typing import Any
 
 from django.db import connection
@@ -260,7 +261,7 @@ class EnterpriseReportImporter(Importer):
         self.parks = {p.pk: p for p in Park.objects.all()}
         self.unit_warned = False
         self._periods: dict[Any, Period] = {}
-        self._specs_key: tuple[int, frozenset[str]] | None = None
+        self._specs_key: tuple[int, int] | None = None
         self._specs: list[tuple[str, bool, str | None, str]] = []
         self._audit_keys: list[tuple[str, str]] = []
         self._rules: tuple[
@@ -308,8 +309,14 @@ class EnterpriseReportImporter(Importer):
         unit = self._unit(record)
         values: dict[str, Decimal] = {}
         for name_, money, stated, spec_unit in specs:
+            cell = v[name_]
             try:
-                number = parse_decimal(v[name_])
+                # A numeric cell (the usual case) directly; text, blanks and errors are
+                # parse_decimal's (thousands separators, full-width digits, "—" …).
+                if cell.__class__ is float and isfinite(cell):
+                    number = Decimal(str(cell))
+                else:
+                    number = parse_decimal(cell)
             except NumberError as exc:
                 self.err(
                     record,
@@ -351,7 +358,7 @@ class EnterpriseReportImporter(Importer):
         is money, unit stated in its header, form unit), and the B203 audit rows it carries;
         worked out once per sheet, not per row."""
         # Every record of a table has the same fields; a new table (sheet) may differ.
-        key = (self.ctx.layout_serial, frozenset(values))
+        key = (self.ctx.layout_serial, len(values))
         if self._specs_key != key:
             skip = {"credit_code", "name", "period", "correction"}
             stated_units = self.ctx.column_units

@@ -378,7 +378,10 @@ def guess_kind(path: Path, display_name: str | None = None) -> str | None:
 
     load_kinds()
     workbook = readers.open_workbook(
-        path, max_bytes=settings.YUANQU_IMPORT_MAX_BYTES, display_name=display_name
+        path,
+        max_bytes=settings.YUANQU_IMPORT_MAX_BYTES,
+        stream_threshold=settings.YUANQU_IMPORT_STREAM_BYTES,
+        display_name=display_name,
     )
     best: tuple[int, str] | None = None
     for sheet in workbook.sheets:
@@ -409,7 +412,10 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
 
     ctx = importer.ctx
     workbook = readers.open_workbook(
-        path, max_bytes=settings.YUANQU_IMPORT_MAX_BYTES, display_name=ctx.file_name
+        path,
+        max_bytes=settings.YUANQU_IMPORT_MAX_BYTES,
+        stream_threshold=settings.YUANQU_IMPORT_STREAM_BYTES,
+        display_name=ctx.file_name,
     )
     spec = _spec_for(type(importer))
     matched = 0

@@ -84,8 +84,10 @@ __all__ = [
 DEFAULT_HEAD_ROWS: Final = 30
 DEFAULT_MAX_UNPACKED_BYTES: Final = 2 * 1024**3
 # Above this much worksheet XML, calamine's in-memory sheet (≈ 1.6 bytes of RAM per byte of
-# XML) is replaced by the streaming reader. 64 MB of XML is roughly 90,000 rows × 15 columns.
-DEFAULT_STREAM_THRESHOLD: Final = 64 * 1024**2
+# XML) is replaced by the streaming reader (flat memory, ≈ 2.5× slower). 320 MB of XML is
+# roughly 540,000 rows × 13 columns: calamine's ≈ 0.5 GB keeps a 470,000-row import within
+# 1 GB (BENCHMARKS.md), and anything larger streams.
+DEFAULT_STREAM_THRESHOLD: Final = 320 * 1024**2
 MAX_ZIP_ENTRIES: Final = 10_000
 _CHUNK: Final = 1 << 20
 # The streaming reader parses smaller pieces: the rows completed by one piece are held until
@@ -377,7 +379,7 @@ class _CalamineSheet(Sheet):
                 offset = first_row
             r0 = i + offset
             fixes = errors.get(r0)
-            if fixes is None and all(c == "" for c in cells):
+            if fixes is None and cells.count("") == len(cells):  # all empty, at C speed
                 continue
             if first_col:
                 cells = pad + cells
@@ -470,6 +472,10 @@ def _xlsx_structure(zf: zipfile.ZipFile) -> _XlsxStructure:
     return _XlsxStructure(sheets, date1904, shared, styles)
 
 
+_ROW_NUMBER_RE: Final = re.compile(rb"\br\s*=\s*[\"'](\d+)[\"']")
+_HIDDEN_ATTR_RE: Final = re.compile(rb"\bhidden\s*=\s*[\"'](?:1|true)[\"']")
+
+
 class _XlsxScanner:
     """Finds hidden rows, merged ranges and error cells in a worksheet's XML, chunk by chunk.
 
@@ -486,6 +492,8 @@ class _XlsxScanner:
         self.errors: dict[tuple[int, int], str] = {}
         self._buf = b""
         self._row_re: re.Pattern[bytes] | None = None
+        self._row_no_r_re: re.Pattern[bytes] | None = None
+        self._hidden_row_re: re.Pattern[bytes] | None = None
         self._prefix = b""
 
     def feed(self, data: bytes) -> None:
@@ -512,6 +520,11 @@ class _XlsxScanner:
             p = re.escape(self._prefix)
             self._row_re = re.compile(rb"<" + p + rb"row\b([^>]*?)(/?)>")
             self._end_re = re.compile(rb"<" + p + rb"row\b|</" + p + rb"row>")
+            # A row tag without an r="…" attribute, and a row tag that is hidden.
+            self._row_no_r_re = re.compile(rb"<" + p + rb"row\b(?![^>]*?\sr\s*=)[^>]*>")
+            self._hidden_row_re = re.compile(
+                rb"<" + p + rb"row\b([^>]*?\bhidden\s*=\s*[\"'](?:1|true)[\"'][^>]*?)(/?)>"
+            )
             self._cell_err_re = re.compile(
                 rb"<" + p + rb"c\b([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>(.*?)</" + p + rb"c>", re.S
             )
@@ -522,20 +535,8 @@ class _XlsxScanner:
                 rb"(?::\$?([A-Za-z]+)\$?(\d+))?[\"']"
             )
         assert self._row_re is not None
-        for match in self._row_re.finditer(part):
-            attrs = match.group(1)
-            r = re.search(rb"\br\s*=\s*[\"'](\d+)[\"']", attrs)
-            self.row = int(r.group(1)) if r else self.row + 1
-            if b"hidden" not in attrs or not re.search(
-                rb"\bhidden\s*=\s*[\"'](?:1|true)[\"']", attrs
-            ):
-                continue
-            if match.group(2):  # <row …/>: hidden but empty
-                continue
-            end = self._end_re.search(part, match.end())
-            body = part[match.end() : end.start() if end else len(part)]
-            if end is None or self._value_re.search(body):
-                self.hidden.append(self.row)
+        if not self._fast_rows(part):
+            self._slow_rows(part)
         if b't="e"' in part or b"t='e'" in part:
             for match in self._cell_err_re.finditer(part):
                 ref = re.search(rb"\br\s*=\s*[\"']([A-Za-z]{1,3})(\d+)[\"']", match.group(1))
@@ -551,6 +552,44 @@ class _XlsxScanner:
                 else:
                     r1, c1 = r0, c0
                 self.merged.append((r0, c0, r1, c1))
+
+    def _fast_rows(self, part: bytes) -> bool:
+        """Hidden rows found by the regex engine alone, when every row states its number.
+
+        Returns False (use `_slow_rows`) when some row omits ``r`` (its number is then the
+        previous one plus one, which needs the walk over every row).
+        """
+        if self._row_no_r_re.search(part):
+            return False
+        for match in self._hidden_row_re.finditer(part):
+            if match.group(2):  # <row …/>: hidden but empty
+                continue
+            end = self._end_re.search(part, match.end())
+            body = part[match.end() : end.start() if end else len(part)]
+            if end is None or self._value_re.search(body):
+                self.hidden.append(int(_ROW_NUMBER_RE.search(match.group(1)).group(1)))  # type: ignore[union-attr]
+        last = part.rfind(b"<" + self._prefix + b"row")
+        if last >= 0:
+            tag = self._row_re.match(part, last)
+            if tag:
+                number = _ROW_NUMBER_RE.search(tag.group(1))
+                if number:
+                    self.row = int(number.group(1))
+        return True
+
+    def _slow_rows(self, part: bytes) -> None:
+        for match in self._row_re.finditer(part):
+            attrs = match.group(1)
+            r = _ROW_NUMBER_RE.search(attrs)
+            self.row = int(r.group(1)) if r else self.row + 1
+            if b"hidden" not in attrs or not _HIDDEN_ATTR_RE.search(attrs):
+                continue
+            if match.group(2):  # <row …/>: hidden but empty
+                continue
+            end = self._end_re.search(part, match.end())
+            body = part[match.end() : end.start() if end else len(part)]
+            if end is None or self._value_re.search(body):
+                self.hidden.append(self.row)
 
     def result(self) -> SheetScan:
         return SheetScan(tuple(self.hidden), self.merged, self.errors, last_row=self.row or None)
@@ -1789,13 +1828,20 @@ def iter_records(
         values = {name: cells[c] for name, c in columns}
         filled = 0
         for v in values.values():
-            if v != "" and v is not None and not (isinstance(v, str) and not v.strip()):
+            if v.__class__ is str:
+                if v and not v.isspace():
+                    filled += 1
+            elif v is not None:
                 filled += 1
         if not filled:
             continue
         # The checks below run on every row of a 470,000-row file: each starts with a test
         # that is false for ordinary data rows and costs next to nothing.
-        lead = next((v for v in cells if v != "" and v is not None), "")
+        lead: Any = ""
+        for v in cells:
+            if v != "" and v is not None:
+                lead = v
+                break
         if isinstance(lead, str) and lead.lstrip()[:1] in _FOOTER_INITIALS:
             if FOOTER_PATTERN.match(_first_text(cells)):
                 in_footer = True
@@ -1804,9 +1850,13 @@ def iter_records(
         if in_footer and filled < 2:
             skip(number, "表注续行，未导入")
             continue
-        if skip_totals and any(
-            isinstance(v, str) and "计" in v and _TOTAL.fullmatch("".join(v.split()))
-            for v in cells[: max_col + 1]
+        if (
+            skip_totals
+            and "计" in "".join([v for v in cells[: max_col + 1] if v.__class__ is str])
+            and any(
+                isinstance(v, str) and "计" in v and _TOTAL.fullmatch("".join(v.split()))
+                for v in cells[: max_col + 1]
+            )
         ):
             skip(number, "合计行，未导入")
             continue
