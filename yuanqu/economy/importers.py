@@ -170,19 +170,6 @@ def _b203_fields() -> list[FieldSpec]:
     return specs
 
 
-@dataclass(slots=True)
-class Ref:
-    """Where a row came from (sheet, row, column letters): all an error message needs.
-
-    Kept instead of the reader's record so that a 470,000-row file does not hold every raw
-    cell in memory until the commit.
-    """
-
-    sheet: str
-    row: int
-    cells: dict[str, str]
-
-
 # The columns every inserted report row has, before its figures (see `_write`).
 REPORT_KEY_FIELDS = (
     "enterprise",
@@ -210,7 +197,7 @@ class EnterpriseRef:
 class ReportRow:
     """One validated row of a file: the figures as reported, in `unit`."""
 
-    record: Ref
+    record: Any  # the reader's Record: sheet, row and column letters for messages
     credit_code: str
     name: str
     period: Period
@@ -346,8 +333,8 @@ class EnterpriseReportImporter(Importer):
         correction = str(v.get("correction") or "").strip() in {"是", "1", "Y", "更正"}
         if not ok:
             return None
-        ref = Ref(record.sheet, record.row, record.cells)
-        row = ReportRow(ref, code, name, period, values, unit, extra, correction)
+        # The reader's record locates messages; only one chunk of rows is ever held.
+        row = ReportRow(record, code, name, period, values, unit, extra, correction)
         self._audit(row)
         return row
 
@@ -553,8 +540,8 @@ class EnterpriseReportImporter(Importer):
         if self.enterprise_submission:
             sql += " AND id = %s"
             params.append(self.ctx.user.enterprise_id)
-        known = {
-            code: EnterpriseRef(pk, park_id, name, self.parks[park_id])
+        known: dict[str, Any] = {
+            code: (pk, park_id, name)
             for code, pk, park_id, name in (_fetch(sql, params) if codes else ())
         }
         known.update(self.created)
@@ -573,6 +560,9 @@ class EnterpriseReportImporter(Importer):
                 continue
             self.seen[key] = row.record.row
             ent = known.get(code)
+            if ent.__class__ is tuple:
+                pk, park_id, ent_name = ent
+                ent = EnterpriseRef(pk, park_id, ent_name, self.parks[park_id])
             if ent is None:
                 if self.enterprise_submission:
                     self.err(
@@ -629,6 +619,23 @@ class EnterpriseReportImporter(Importer):
         Rows written by this import are left out, so later chunks are checked against the
         database as it was before the import (as a dry run sees it).
         """
+        ids = list({row.enterprise.pk for row in rows if row.enterprise is not None})
+        if not ids:
+            return {}
+        years = list({y for row in rows for y in (row.period.year, row.period.year - 1)})
+        months = list({m for row in rows for m in (row.period.month, row.period.month - 1)})
+        sql = (
+            f"SELECT * FROM {_table(EnterpriseReport)} "
+            f"WHERE enterprise_id IN ({_marks(ids)}) AND year IN ({_marks(years)}) "
+            f"AND month IN ({_marks(months)})"
+        )
+        params: list[Any] = [*ids, *years, *months]
+        if self.record is not None and self.record.pk:
+            sql += " AND (import_record_id IS NULL OR import_record_id <> %s)"
+            params.append(self.record.pk)
+        stored = list(EnterpriseReport.objects.raw(sql, params))
+        if not stored:  # a first import: nothing to compare with (checked without a key set)
+            return {}
         wanted: set[tuple[int, int, int]] = set()
         for row in rows:
             if row.enterprise is None:
@@ -638,20 +645,8 @@ class EnterpriseReportImporter(Importer):
             if p.month > 2:
                 wanted.add((eid, p.year, p.month - 1))
             wanted.add((eid, p.year - 1, p.month))
-        if not wanted:
-            return {}
-        ids = list({w[0] for w in wanted})
-        years = list({w[1] for w in wanted})
-        sql = (
-            f"SELECT * FROM {_table(EnterpriseReport)} "
-            f"WHERE enterprise_id IN ({_marks(ids)}) AND year IN ({_marks(years)})"
-        )
-        params: list[Any] = [*ids, *years]
-        if self.record is not None and self.record.pk:
-            sql += " AND (import_record_id IS NULL OR import_record_id <> %s)"
-            params.append(self.record.pk)
         found = {}
-        for r in EnterpriseReport.objects.raw(sql, params):
+        for r in stored:
             key = (r.enterprise_id, r.year, r.month)
             if key in wanted:
                 found[key] = r
