@@ -232,3 +232,22 @@ def test_import_log_exports_within_the_users_scope(park, tmp_path, client):
     response = client.get("/imports/export/import-log.xlsx")
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws.max_row == 1  # another park's user sees none of this park's imports
+
+
+def test_collector_runs_less_often_during_the_import_and_is_restored(park, tmp_path, monkeypatch):
+    import gc
+
+    seen = []
+    real_feed = EnterpriseReportImporter.feed
+
+    def feed(self, rows, preview, *, write):
+        seen.append(gc.get_threshold()[0])
+        return real_feed(self, rows, preview, write=write)
+
+    monkeypatch.setattr(EnterpriseReportImporter, "feed", feed)
+    before = gc.get_threshold()
+    ent = make_enterprise(park, 140, "回收企业")
+    path = write_xlsx(tmp_path / "gc.xlsx", H, [[ent.credit_code, ent.name, "2022-06", 1, 1]])
+    run_import(path, kind="enterprise-reports")
+    assert seen and min(seen) >= 50_000
+    assert gc.get_threshold() == before

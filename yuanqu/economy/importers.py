@@ -170,6 +170,8 @@ def _b203_fields() -> list[FieldSpec]:
     return specs
 
 
+_FLOAT_ONLY = {float}
+
 # The columns every inserted report row has, before its figures (see `_write`).
 REPORT_KEY_FIELDS = (
     "enterprise",
@@ -255,6 +257,8 @@ class EnterpriseReportImporter(Importer):
             tuple[str, ...], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]
         ] = ((), (), ())
         self._table_unit: str | None = None
+        self._figure_names: tuple[str, ...] = ()
+        self._plain_units = True
         # Kept across chunks: keys only.
         self.record: Any = None
         self.seen: dict[tuple[str, int, int], int] = {}  # (code, year, month) → first row
@@ -295,6 +299,13 @@ class EnterpriseReportImporter(Importer):
         specs, audit_keys = self._value_specs(v)
         unit = self._unit(record)
         values: dict[str, Decimal] = {}
+        names = self._figure_names
+        cells = [v[name_] for name_ in names]
+        # The usual row — every figure a number, no column in another unit — converted at C
+        # speed; anything else (text, blanks, errors, units to shift) takes the loop below.
+        if self._plain_units and set(map(type, cells)) == _FLOAT_ONLY and isfinite(sum(cells)):
+            values = dict(zip(names, map(Decimal, map(str, cells)), strict=True))
+            specs = ()
         for name_, money, stated, spec_unit in specs:
             cell = v[name_]
             try:
@@ -361,6 +372,9 @@ class EnterpriseReportImporter(Importer):
             self._audit_keys = [
                 (code, f"x{code}") for code, _ in AUDIT_ROWS if f"x{code}" in values
             ]
+            self._figure_names = tuple(spec[0] for spec in self._specs)
+            # No column states a unit of its own: nothing to shift between units.
+            self._plain_units = all(stated is None for _, _, stated, _ in self._specs)
             # The audit rules that can apply to this table (their columns are present).
             self._rules = (
                 tuple(k for k in _NON_NEGATIVE_KEYS if k in values),
