@@ -266,6 +266,7 @@ class EnterpriseReportImporter(Importer):
         self.seen_ids: set[int] = set()  # stored reports the file matched
         self.new_codes: dict[str, str] = {}  # unregistered enterprises: code → name
         self.created: dict[str, EnterpriseRef] = {}  # enterprises this import created
+        self._stored_periods: dict[tuple[int, int], bool] = {}  # see `_period_stored`
 
     # -- row validation (one row at a time) ----------------------------------------------------
     def clean(self, record: Any) -> ReportRow | None:
@@ -636,8 +637,19 @@ class EnterpriseReportImporter(Importer):
         ids = list({row.enterprise.pk for row in rows if row.enterprise is not None})
         if not ids:
             return {}
-        years = list({y for row in rows for y in (row.period.year, row.period.year - 1)})
-        months = list({m for row in rows for m in (row.period.month, row.period.month - 1)})
+        periods = {
+            pair
+            for row in rows
+            for pair in (
+                (row.period.year, row.period.month),
+                (row.period.year, row.period.month - 1),
+                (row.period.year - 1, row.period.month),
+            )
+        }
+        if not any(self._period_stored(y, m) for y, m in periods):
+            return {}  # a first import of these months: nothing stored to compare with
+        years = list({y for y, _ in periods})
+        months = list({m for _, m in periods})
         sql = (
             f"SELECT * FROM {_table(EnterpriseReport)} "
             f"WHERE enterprise_id IN ({_marks(ids)}) AND year IN ({_marks(years)}) "
@@ -665,6 +677,22 @@ class EnterpriseReportImporter(Importer):
             if key in wanted:
                 found[key] = r
         return found
+
+    def _period_stored(self, year: int, month: int) -> bool:
+        """Whether any report of (year, month) was stored before this import; asked once.
+
+        Skipping the chunk lookups for months nobody has reported keeps a first import of a
+        large file linear: the table grows inside the transaction, and a database whose
+        statistics predate it may plan each lookup as a scan of everything written so far.
+        """
+        key = (year, month)
+        known = self._stored_periods.get(key)
+        if known is None:
+            qs = EnterpriseReport.objects.filter(year=year, month=month)
+            if self.record is not None and self.record.pk:
+                qs = qs.exclude(import_record=self.record)
+            known = self._stored_periods[key] = qs.exists()
+        return known
 
     def _check_consistency(self, row: ReportRow, stored: dict) -> None:
         if row.enterprise is None:
