@@ -38,16 +38,23 @@ def insert_rows(
     `model`'s table; returns the number of rows. Runs in the caller's transaction.
 
     Fields not named take their model default, computed once (use it only for constant
-    defaults: no auto_now, no callables that must differ per row).
+    defaults: no auto_now, no callables that must differ per row); nullable fields whose
+    default is None are left to the database's NULL.
     """
     alias = router.db_for_write(model)
     connection = connections[alias]
     opts = model._meta
     named = [opts.get_field(name) for name in field_names]
+    # Fields not named take their default; a nullable column whose default is None is left
+    # out of the INSERT altogether (the database stores NULL, as bulk_create would), which
+    # halves the parameters bound per row of a wide table.
     defaults = [
         f
         for f in opts.concrete_fields
-        if f not in named and not f.primary_key and not getattr(f, "auto_now", False)
+        if f not in named
+        and not f.primary_key
+        and not getattr(f, "auto_now", False)
+        and not (f.null and not f.has_db_default() and f.get_default() is None)
     ]
     for f in defaults:
         if getattr(f, "auto_now_add", False):
