@@ -251,3 +251,29 @@ def test_collector_runs_less_often_during_the_import_and_is_restored(park, tmp_p
     run_import(path, kind="enterprise-reports")
     assert seen and min(seen) >= 50_000
     assert gc.get_threshold() == before
+
+
+def test_park_indicator_preview_sample(tmp_path):
+    make_park("PS", "指标园区")
+    headers = ["园区代码", "指标", "报告期", "1-本月累计", "增速(%)", "单位"]
+    first = write_xlsx(
+        tmp_path / "pi1.xlsx",
+        headers,
+        [
+            ["PS", "全社会固定资产投资", "2022-09", 25.6, 15.2, "亿元"],
+            ["PS", "规上工业增加值增速", "2022-09", 9.6, "", "%"],
+        ],
+    )
+    assert run_import(first, kind="park-indicators").committed
+    fixed = write_xlsx(
+        tmp_path / "pi2.xlsx",
+        headers,
+        [["PS", "全社会固定资产投资", "2022-09", 26, 15.2, "亿元"]],
+    )
+    dry = run_import(fixed, kind="park-indicators", dry_run=True)
+    by_action = {s["action"]: s for s in dry.sample}
+    assert by_action["changed"]["changes"] == [["累计值", "256000", "260000"]]  # 万元
+    assert (
+        by_action["changed"]["row"] == 2 and "全社会固定资产投资" in by_action["changed"]["label"]
+    )
+    assert "规上工业增加值增速" in by_action["deleted"]["label"]

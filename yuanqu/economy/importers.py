@@ -1064,16 +1064,21 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
         existing = {}
         for r in ParkIndicatorValue.objects.filter(
             park_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
-        ):
+        ).select_related("park", "indicator"):
             if (r.park_id, r.year, r.month) in keys:
                 existing[(r.park_id, r.indicator_id, r.year, r.month, r.basis)] = r
         pending, seen = [], set()
+        labels = (("value", "累计值"), ("month_value", "当月值"), ("yoy_pct", "增速(%)"))
         for row in rows:
             key = (row.park.pk, row.indicator.pk, row.period.year, row.period.month, row.basis)
             current = existing.get(key)
             seen.add(key)
+            where = {"sheet": row.record.sheet, "row": row.record.row}
+            label = f"{row.park.code} {row.indicator.name} {row.period}"
             if current is None:
                 preview.new += 1
+                shown = [(t, "", getattr(row, f)) for f, t in labels if getattr(row, f) is not None]
+                preview.add_sample("new", label, shown, **where)
             elif (current.value, current.month_value, current.yoy_pct, current.note) != (
                 row.value,
                 row.month_value,
@@ -1081,14 +1086,28 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
                 row.note,
             ):
                 preview.changed += 1
+                diff = [
+                    (t, getattr(current, f), getattr(row, f))
+                    for f, t in (*labels, ("note", "备注"))
+                    if getattr(current, f) != getattr(row, f)
+                ]
+                preview.add_sample("changed", label, diff, **where)
             else:
                 preview.unchanged += 1
                 continue
             pending.append((row, current))
         delete = []
         if self.ctx.mode == "replace":
-            delete = [obj.pk for key, obj in existing.items() if key not in seen]
+            gone = [obj for key, obj in existing.items() if key not in seen]
+            delete = [obj.pk for obj in gone]
             preview.deleted = len(delete)
+            for obj in gone:
+                preview.add_sample(
+                    "deleted",
+                    f"{obj.park.code} {obj.indicator.name} "
+                    + (f"{obj.year}-{obj.month:02d}" if obj.month else f"{obj.year}年"),
+                    [("累计值", obj.value, "")],
+                )
         return {"pending": pending, "delete": delete, "keys": keys}
 
     def apply(self, plan: Any, preview: Preview, record: Any) -> None:
