@@ -277,3 +277,52 @@ def test_park_indicator_preview_sample(tmp_path):
         by_action["changed"]["row"] == 2 and "全社会固定资产投资" in by_action["changed"]["label"]
     )
     assert "规上工业增加值增速" in by_action["deleted"]["label"]
+
+
+def test_locked_period_on_the_web_needs_a_lock_permission_and_a_reason(park, tmp_path, client):
+    from django.core.management import call_command
+
+    from yuanqu.accounts.models import Role, User
+
+    ent = make_enterprise(park, 150, "锁定企业")
+    first = write_xlsx(
+        tmp_path / "l1.xlsx",
+        H,
+        [[ent.credit_code, ent.name, "2022-06", 100, 90]],
+        unit_line="单位：千元",
+    )
+    run_import(first, kind="enterprise-reports")
+    call_command("lock", "--park", "ST", "--period", "2022-06")
+    fixed = write_xlsx(
+        tmp_path / "l2.xlsx",
+        H,
+        [[ent.credit_code, ent.name, "2022-06", 120, 90]],
+        unit_line="单位：千元",
+    )
+
+    def upload(user):
+        client.force_login(user)
+        with fixed.open("rb") as fh:
+            response = client.post(
+                "/imports/upload/", {"file": fh, "kind": "enterprise-reports", "park": "ST"}
+            )
+        return ImportRecord.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+
+    # A user who may not lock cannot change a locked period, reason or not.
+    clerk = User.objects.create_user("clerk", role=Role.DEPARTMENT, park=park)
+    preview = upload(clerk)
+    assert preview.status == ImportRecord.Status.FAILED
+    assert "不能修改" in preview.issues[0]["message"]
+
+    # 经发局 with the lock permission: the preview warns, the commit needs the reason.
+    jingfa = User.objects.create_user("jf", role=Role.DEPARTMENT, park=park, can_lock=True)
+    preview = upload(jingfa)
+    assert preview.status == ImportRecord.Status.PREVIEWED
+    assert any("修改原因" in i["message"] for i in preview.issues if i["level"] == "warning")
+    page = client.get(f"/imports/{preview.pk}/").content.decode()
+    assert "确认导入" in page
+    client.post(f"/imports/{preview.pk}/confirm/")
+    assert EnterpriseReport.objects.get().output_ytd == 100  # no reason: nothing changed
+    preview = upload(jingfa)
+    client.post(f"/imports/{preview.pk}/confirm/", {"reason": "统计局反馈更正"})
+    assert EnterpriseReport.objects.get().output_ytd == 120

@@ -28,9 +28,9 @@ from yuanqu.economy.models import (
     ParkIndicatorValue,
     Target,
 )
-from yuanqu.imports.engine import FieldSpec, Importer, Preview, register
+from yuanqu.imports.engine import FieldSpec, Importer, Issue, Preview, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedRow
-from yuanqu.imports.status import StatusError, locked_slices, slices_touch
+from yuanqu.imports.status import StatusError, locked_change, locked_slices, slices_touch
 from yuanqu.registry.models import Enterprise, Park
 
 AMOUNT_UNITS = ("元", "千元", "万元", "亿元")
@@ -618,14 +618,13 @@ class EnterpriseReportImporter(Importer):
         if not fresh:
             return
         self.keys |= fresh
-        if self.ctx.reason:
-            return
+        ctx = self.ctx
         for park_id, year, month in sorted(locked_slices(kind=self.kind, keys=fresh)):
             park = self.parks.get(park_id)
-            self.ctx.error(
-                f"园区{park.name if park else park_id} {year}-{month:02d} 的企业报表已锁定："
-                "修改已锁定期间需填写原因（--reason），原因将记入修改历史"
-            )
+            what = f"园区{park.name if park else park_id} {year}-{month:02d} 的企业报表"
+            found = locked_change(user=ctx.user, reason=ctx.reason, dry_run=ctx.dry_run, what=what)
+            if found:
+                ctx.add(Issue(found[0], found[1]))
 
     def _stored(self, rows: list[ReportRow]) -> dict[tuple[int, int, int], EnterpriseReport]:
         """Stored reports of this chunk's enterprises: the same month (to compare), the
@@ -1056,10 +1055,19 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
 
     def plan(self, rows: list[IndicatorValueRow], preview: Preview) -> Any:
         keys = {(r.park.pk, r.period.year, r.period.month) for r in rows}
-        locked = locked_slices(kind=self.kind, keys=keys)
-        if locked and not self.ctx.reason:
-            for _p, y, m in sorted(locked):
-                self.ctx.error(f"{y}-{m:02d} 的园区指标已锁定：修改需填写原因（--reason）")
+        ctx = self.ctx
+        refused = False
+        for _p, y, m in sorted(locked_slices(kind=self.kind, keys=keys)):
+            found = locked_change(
+                user=ctx.user,
+                reason=ctx.reason,
+                dry_run=ctx.dry_run,
+                what=f"{y}-{m:02d} 的园区指标",
+            )
+            if found:
+                ctx.add(Issue(found[0], found[1]))
+                refused = refused or found[0] == "error"
+        if refused:
             return None
         existing = {}
         for r in ParkIndicatorValue.objects.filter(

@@ -205,6 +205,7 @@ class ImportContext:
     mode: str = "replace"
     reason: str = ""
     submit_only: bool = False
+    dry_run: bool = False
     issues: list[Issue] = field(default_factory=list)
     unit: str | None = None
     # field → unit stated in that column's header (工业总产值(万元)), for the current sheet.
@@ -505,6 +506,7 @@ def run_import(
         mode=mode,
         reason=reason,
         submit_only=submit_only,
+        dry_run=dry_run,
         progress=progress,
     )
     record = record or ImportRecord()

@@ -30,6 +30,33 @@ def locked_slices(*, kind: str, keys: set[tuple[int, int, int]]) -> set[tuple[in
     return {r for r in rows if r in keys}
 
 
+def locked_change(*, user: Any, reason: str, dry_run: bool, what: str) -> tuple[str, str] | None:
+    """May this import change a locked slice (`what`, e.g. "园区X 2022-09 的企业报表")?
+
+    None when it may (the operator's CLI, an administrator or a user who may lock, with a
+    reason); otherwise (level, Chinese message): a warning on a preview that only lacks the
+    reason, an error when the user may not change locked data or the commit has no reason.
+    """
+    may = user is None or not getattr(user, "pk", None) or _may_lock(user)
+    if not may:
+        return (
+            "error",
+            f"{what}已锁定，不能修改：如需更正，请联系经发局（有锁定权限的用户）解锁或代为导入",
+        )
+    if reason.strip():
+        return None
+    message = (
+        f"{what}已锁定：修改须填写原因（网页“修改原因”栏，命令行 --reason），原因将记入修改历史"
+    )
+    return ("warning" if dry_run else "error", message)
+
+
+def _may_lock(user: Any) -> bool:
+    from yuanqu.accounts.scopes import is_global
+
+    return bool(is_global(user) or getattr(user, "can_lock", False))
+
+
 def slices_touch(
     *,
     kind: str,
