@@ -326,3 +326,12 @@ def test_locked_period_on_the_web_needs_a_lock_permission_and_a_reason(park, tmp
     preview = upload(jingfa)
     client.post(f"/imports/{preview.pk}/confirm/", {"reason": "统计局反馈更正"})
     assert EnterpriseReport.objects.get().output_ytd == 120
+
+
+def test_many_new_enterprises_are_named_up_to_twenty_then_counted(park, tmp_path):
+    rows = [[uscc(200 + i), f"新企业{i}", "2022-06", 10, 9] for i in range(25)]
+    path = write_xlsx(tmp_path / "many.xlsx", H, rows, unit_line="单位：千元")
+    preview = run_import(path, kind="enterprise-reports", park=park, dry_run=True)
+    named = [i for i in preview.warnings if "尚未登记，导入时将在园区" in i.message]
+    assert len(named) == 20 and named[-1].row == 22
+    assert any("另有 5 家企业尚未登记（共 25 家）" in i.message for i in preview.warnings)

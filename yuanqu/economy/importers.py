@@ -171,6 +171,8 @@ def _b203_fields() -> list[FieldSpec]:
 
 
 _FLOAT_ONLY = {float}
+# Unregistered enterprises named one warning each; the rest are counted in one warning.
+NEW_ENTERPRISES_NAMED = 20
 
 # The columns every inserted report row has, before its figures (see `_write`).
 REPORT_KEY_FIELDS = (
@@ -502,6 +504,12 @@ class EnterpriseReportImporter(Importer):
             self._write(create, update, changed_fields)
 
     def finish(self, preview: Preview, *, write: bool) -> None:
+        unnamed = len(self.new_codes) - NEW_ENTERPRISES_NAMED
+        if unnamed > 0 and self.ctx.park is not None:
+            self.ctx.warning(
+                f"另有 {unnamed} 家企业尚未登记（共 {len(self.new_codes)} 家），"
+                f"导入时将一并在园区“{self.ctx.park.name}”中新建"
+            )
         replace = self.ctx.mode == "replace" and not self.enterprise_submission
         delete_ids: list[int] = []
         if replace:
@@ -594,11 +602,14 @@ class EnterpriseReportImporter(Importer):
                     )
                     continue
                 if code not in self.new_codes:
-                    self.warn(
-                        row.record,
-                        "credit_code",
-                        f"企业“{row.name or code}”尚未登记，导入时将在园区“{park.name}”中新建",
-                    )
+                    # Named one by one for the first few; a first import of a whole park
+                    # would otherwise bury real warnings under thousands of these.
+                    if len(self.new_codes) < NEW_ENTERPRISES_NAMED:
+                        self.warn(
+                            row.record,
+                            "credit_code",
+                            f"企业“{row.name or code}”尚未登记，导入时将在园区“{park.name}”中新建",
+                        )
                     self.new_codes[code] = row.name or code
                 row.park = park
             else:
