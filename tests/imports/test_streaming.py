@@ -335,3 +335,23 @@ def test_many_new_enterprises_are_named_up_to_twenty_then_counted(park, tmp_path
     named = [i for i in preview.warnings if "尚未登记，导入时将在园区" in i.message]
     assert len(named) == 20 and named[-1].row == 22
     assert any("另有 5 家企业尚未登记（共 25 家）" in i.message for i in preview.warnings)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dry_run_opens_no_transaction_a_commit_one(park, tmp_path, monkeypatch):
+    from django.db import connection
+
+    seen = []
+    real_feed = EnterpriseReportImporter.feed
+
+    def feed(self, rows, preview, *, write):
+        seen.append(connection.in_atomic_block)
+        return real_feed(self, rows, preview, write=write)
+
+    monkeypatch.setattr(EnterpriseReportImporter, "feed", feed)
+    ent = make_enterprise(park, 160, "事务企业")
+    path = write_xlsx(tmp_path / "tx.xlsx", H, [[ent.credit_code, ent.name, "2022-06", 1, 1]])
+    run_import(path, kind="enterprise-reports", dry_run=True)
+    run_import(path, kind="enterprise-reports")
+    # No write lock held while previewing (SQLite takes it at BEGIN IMMEDIATE).
+    assert seen == [False, True]

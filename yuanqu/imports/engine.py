@@ -23,7 +23,7 @@ import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -621,8 +621,11 @@ def _run_streaming(
             if progress and preview.rows_read % 1000 == 0:
                 progress(preview.rows_read, ctx.rows_estimate)
 
+    # A dry run writes nothing, so it opens no transaction: on SQLite (IMMEDIATE mode) one
+    # would hold the database's write lock for the whole preview of a large file.
+    scope = transaction.atomic() if write else nullcontext()
     try:
-        with transaction.atomic(), _fewer_collections():
+        with scope, _fewer_collections():
             importer.begin(preview, record)
             for chunk in iter_chunks(cleaned(), importer.chunk_size):
                 importer.feed(chunk, preview, write=write and not ctx.has_errors)
