@@ -370,11 +370,12 @@ def test_export_neutralises_text_that_looks_like_a_formula(admin):
     e = Enterprise.objects.filter(park__code="DEMO", reports__year=2022).first()
     e.name = '=HYPERLINK("http://example.invalid","点我")'
     e.save(update_fields=["name"])
-    _, rows = sheet_rows(
-        workbook(admin, "/economy/export.xlsx?park=DEMO&period=2022-12&table=parts")
-    )
+    ws = workbook(admin, "/economy/export.xlsx?park=DEMO&period=2022-12&table=parts")
+    _, rows = sheet_rows(ws)
     names = [r[0] for r in rows if r[1] == e.credit_code]
-    assert names == ["'" + e.name]
+    assert names == [e.name]  # the value as written …
+    cell = next(c for c in ws["A"] if c.value == e.name)
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)  # … as text, never a formula
 
 
 # ---------------------------------------------------------------------------------------------

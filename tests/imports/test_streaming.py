@@ -355,3 +355,61 @@ def test_a_dry_run_opens_no_transaction_a_commit_one(park, tmp_path, monkeypatch
     run_import(path, kind="enterprise-reports")
     # No write lock held while previewing (SQLite takes it at BEGIN IMMEDIATE).
     assert seen == [False, True]
+
+
+def test_names_like_formulas_export_as_text_and_import_back_unchanged(park, tmp_path):
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    make_enterprise(park, 170, "-3有限公司")
+    make_enterprise(park, 171, "+1+2公司")
+    out = tmp_path / "ents.xlsx"
+    call_command("export", "enterprises", "-o", str(out), "--park", "ST")
+    ws = load_workbook(out).active
+    names = {c.value: c.quotePrefix for c in ws["B"][1:]}
+    assert names == {"-3有限公司": True, "+1+2公司": True}
+    back = run_import(out, kind="enterprises", park=park)
+    assert (back.new, back.changed, back.unchanged) == (0, 0, 2), [i.text() for i in back.issues]
+
+
+def test_rows_of_another_park_are_refused_when_a_park_is_chosen(park, tmp_path):
+    from yuanqu.economy.models import ParkIndicatorValue
+
+    other = make_park("OP", "另一园区")
+    theirs = Enterprise.objects.create(credit_code=uscc(180), name="他园企业", park=other)
+    ents = write_xlsx(
+        tmp_path / "e.xlsx",
+        ["统一社会信用代码", "企业名称", "园区代码"],
+        [[theirs.credit_code, theirs.name, "ST"], [uscc(181), "新企业", "OP"]],
+    )
+    preview = run_import(ents, kind="enterprises", park=park)
+    assert not preview.committed
+    messages = {i.row: i.message for i in preview.errors}
+    assert "已登记在园区“另一园区”" in messages[2]  # not moved into the chosen park
+    assert "与所选园区“ST 分块测试园区”不一致" in messages[3]
+    assert Enterprise.objects.get(pk=theirs.pk).park == other
+
+    indicators = write_xlsx(
+        tmp_path / "i.xlsx",
+        ["园区代码", "指标", "报告期", "1-本月累计", "增速(%)", "单位"],
+        [["OP", "全社会固定资产投资", "2022-09", 25.6, 15.2, "亿元"]],
+    )
+    preview = run_import(indicators, kind="park-indicators", park=park)
+    assert not preview.committed and "不一致" in preview.errors[0].message
+    assert not ParkIndicatorValue.objects.exists()
+
+
+def test_city_users_cannot_import(park, tmp_path, client):
+    from yuanqu.accounts.models import Role, User
+    from yuanqu.registry.models import Region
+
+    city = User.objects.create_user("cityuser", role=Role.CITY, region=Region.objects.first())
+    client.force_login(city)
+    page = client.get("/imports/").content.decode()
+    assert "市级用户只能查看和导出数据" in page and "上传并预览" not in page
+    ent = make_enterprise(park, 190, "市级企业")
+    path = write_xlsx(tmp_path / "c.xlsx", H, [[ent.credit_code, ent.name, "2022-06", 1, 1]])
+    with path.open("rb") as fh:
+        client.post("/imports/upload/", {"file": fh, "kind": "enterprise-reports", "park": "ST"})
+    assert not ImportRecord.objects.exists() and not EnterpriseReport.objects.exists()
+    assert client.get("/imports/template/enterprise-reports.xlsx").status_code == 404

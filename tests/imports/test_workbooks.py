@@ -13,15 +13,15 @@ from tests.economy.factories import make_enterprise, make_park, write_xlsx
 from tests.helpers import login_client
 from yuanqu.economy.models import EnterpriseReport
 from yuanqu.imports.engine import IMPORTERS, load_kinds, run_import
-from yuanqu.imports.workbooks import neutralise, template_workbook
+from yuanqu.imports.workbooks import formula_like, template_workbook
 
 pytestmark = pytest.mark.django_db
 
 
-def test_neutralise_formula_like_text():
-    assert neutralise('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
-    assert neutralise("+1") == "'+1" and neutralise("-3") == "'-3" and neutralise("@SUM") == "'@SUM"
-    assert neutralise("示范") == "示范" and neutralise(Decimal("-3.3")) == Decimal("-3.3")
+def test_formula_like_text():
+    assert formula_like('=HYPERLINK("x")') and formula_like("+1") and formula_like("-3")
+    assert formula_like("@SUM") and formula_like("\t=1")
+    assert not formula_like("示范") and not formula_like(Decimal("-3.3")) and not formula_like(-3)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,8 @@ def test_export_reimports_unchanged_and_neutralises(tmp_path, capsys):
     wb = load_workbook(out)
     ws = wb.active
     assert ws["A1"].value == "单位：千元"
-    assert ws["B3"].value == "'=危险公司名"
+    # Written as text with Excel's quote prefix: shown as is, never run, imports back unchanged.
+    assert (ws["B3"].value, ws["B3"].data_type, ws["B3"].quotePrefix) == ("=危险公司名", "s", True)
     back = run_import(out, kind="enterprise-reports")
     assert (back.new, back.changed, back.unchanged) == (0, 0, 1), [i.text() for i in back.issues]
     assert EnterpriseReport.objects.get().output_ytd == Decimal("1234.5")

@@ -897,9 +897,19 @@ class _ParkMixin:
     ctx: Any
 
     def _park(self, record: Any, value: Any) -> Park | None:
-        if self.ctx.park is not None:
-            return self.ctx.park
         code = str(value or "").strip().upper()
+        chosen = self.ctx.park
+        if chosen is not None:
+            if code and code != chosen.code:
+                # Another park's row in a file imported into this park: a mix-up to fix.
+                self.err(  # type: ignore[attr-defined]
+                    record,
+                    "park",
+                    f"本行园区代码“{code}”与所选园区“{chosen.code} {chosen.name}”不一致："
+                    "请删除该行或改正园区代码（导入只能写入所选园区）",
+                )
+                return None
+            return chosen
         park = self.parks.get(code)  # type: ignore[attr-defined]
         if park is None:
             self.err(

@@ -42,7 +42,7 @@ from yuanqu.core.wording import (
 from yuanqu.economy import formulas, presenters, selectors
 from yuanqu.economy.models import Indicator
 from yuanqu.imports.models import DataSlice, DataStatus
-from yuanqu.imports.workbooks import neutralise
+from yuanqu.imports.workbooks import append_row
 from yuanqu.registry.models import Park
 
 TRUE_VALUES = {"1", "on", "true", "yes"}
@@ -589,14 +589,14 @@ def _workbook(sheet: Sheet, notes: list[str]) -> bytes:
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in sheet.rows:
-        ws.append([neutralise(v) for v in row])
+        append_row(ws, row)
         r = ws.max_row
         for col, fmt in sheet.formats.items():
             ws.cell(row=r, column=col + 1).number_format = fmt
     ws.append([])
     for line in [sheet.title, *notes, sheet.note]:
         if line:
-            ws.append([neutralise(line)])
+            append_row(ws, [line])
     for i, header in enumerate(sheet.headers, start=1):
         width = max(10, min(40, len(header) * 2 + 2))
         ws.column_dimensions[get_column_letter(i)].width = width

@@ -21,7 +21,11 @@ from yuanqu.imports.selectors import import_get_for, import_list_for
 
 
 def _kinds_for(user) -> list[tuple[str, str]]:
+    """The kinds a user may import. City users read their region's parks but write nothing
+    (DECISIONS.md): they get none."""
     load_kinds()
+    if user.role == Role.CITY:
+        return []
     if user.role == Role.ENTERPRISE:
         return [("enterprise-reports", IMPORTERS["enterprise-reports"].label)]
     kinds = [(k, cls.label) for k, cls in sorted(IMPORTERS.items())]
@@ -74,6 +78,9 @@ def _params(request: HttpRequest):
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
+    if not _kinds_for(request.user):
+        messages.error(request, "市级用户只能查看数据，不能导入；数据由园区经发局导入")
+        return redirect("imports:index")
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要上传的文件")

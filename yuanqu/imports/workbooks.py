@@ -1,8 +1,10 @@
 """Excel out: import templates, exports of every kind, the printable summary, error reports.
 
 Exports use the same Chinese headers as the templates, so an exported file imports back.
-Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is neutralised with a
-leading apostrophe; numbers stay numbers (Decimal, exact).
+Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is neutralised: written as
+a text cell with Excel's quote prefix (the hidden apostrophe of the cell's style, so the value
+itself — a name like “-3有限公司” — is unchanged and imports back as it was); numbers stay
+numbers (Decimal, exact).
 """
 
 from __future__ import annotations
@@ -30,11 +32,27 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: Any) -> Any:
-    """Text that starts like a formula gets a leading apostrophe; other values pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def formula_like(value: Any) -> bool:
+    """Text that a spreadsheet would run as a formula when the cell is edited or pasted."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def protect(cell: Any) -> Any:
+    """Make a formula-like text cell plain text with the quote prefix (Excel's hidden '):
+    shown and stored as written, never evaluated. Other cells are left as they are."""
+    if formula_like(cell.value):
+        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+        cell.quotePrefix = True
+    return cell
+
+
+def append_row(ws: Any, row: Iterable[Any]) -> None:
+    """`ws.append` for a normal worksheet, with formula-like text protected."""
+    values = list(row)
+    ws.append(values)
+    if any(formula_like(v) for v in values):
+        for cell in ws[ws.max_row]:
+            protect(cell)
 
 
 def _header_label(spec: FieldSpec) -> str:
@@ -84,7 +102,7 @@ def template_workbook(kind: str) -> bytes:
     headers = [_header_label(f) for f in specs]
     ws.append(headers)
     _style_header(ws, header_row, len(headers))
-    ws.append([neutralise(f.example) if f.example != "" else None for f in specs])
+    append_row(ws, [f.example if f.example != "" else None for f in specs])
     for i, f in enumerate(specs, start=1):
         if f.choices:
             dv = DataValidation(
@@ -166,7 +184,7 @@ def export_workbook(export: Export) -> bytes:
     for row in export.rows:
         cells = []
         for i, value in enumerate(row):
-            cell = WriteOnlyCell(ws, value=neutralise(value))
+            cell = protect(WriteOnlyCell(ws, value=value))
             if i in formats and isinstance(value, Decimal | int | float):
                 cell.number_format = formats[i]
             cells.append(cell)
@@ -192,7 +210,7 @@ def print_workbook(export: Export, *, subtitle: str = "") -> bytes:
     _style_header(ws, 3, n)
     formats = export.number_formats or {}
     for row in export.rows:
-        ws.append([neutralise(v) for v in row])
+        append_row(ws, row)
         r = ws.max_row
         for c in range(1, n + 1):
             cell = ws.cell(row=r, column=c)
@@ -287,5 +305,5 @@ def _copy_to_workbook(path: Path) -> Workbook:
         for rownum, cells in sheet.iter_rows():
             for c, value in enumerate(cells, start=1):
                 if value not in ("", None):
-                    ws.cell(row=rownum, column=c, value=neutralise(value))
+                    protect(ws.cell(row=rownum, column=c, value=value))
     return wb

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from yuanqu.accounts.scopes import is_global
 from yuanqu.core.numbers import NumberError, parse_decimal
 from yuanqu.core.uscc import USCCError, validate_uscc
 from yuanqu.imports.engine import FieldSpec, register
@@ -217,8 +218,17 @@ class EnterpriseImporter(KeyedImporter):
             self.err(record, "name", "企业名称为空")
             ok = False
         park = self.ctx.park
+        park_code = text(v.get("park")).upper()
+        if park is not None and park_code and park_code != park.code:
+            # A row for another park in a file imported into this one is a mix-up, not a move.
+            self.err(
+                record,
+                "park",
+                f"本行园区代码“{park_code}”与所选园区“{park.code} {park.name}”不一致："
+                "请删除该行或改正园区代码（导入只能写入所选园区）",
+            )
+            ok = False
         if park is None:
-            park_code = text(v.get("park")).upper()
             park = self.parks.get(park_code)
             if park is None:
                 self.err(
@@ -251,8 +261,12 @@ class EnterpriseImporter(KeyedImporter):
             ok = False
         try:
             established = parse_date(v.get("established_on"))
-        except (ValueError, TypeError) as exc:
-            self.err(record, "established_on", str(exc))
+        except (ValueError, TypeError):
+            self.err(
+                record,
+                "established_on",
+                f"成立日期“{v.get('established_on')}”不是有效日期：请写成 2015-06-01 或 2015年6月1日",
+            )
             established = None
             ok = False
         if not ok:
@@ -268,6 +282,38 @@ class EnterpriseImporter(KeyedImporter):
         if "established_on" in v:
             values["established_on"] = established
         return KeyedRow(key=code, record=record, values=values)
+
+    def plan(self, rows: list[KeyedRow], preview: Any) -> Any:
+        """An enterprise registered in another park is not moved by an import: that would
+        hand one park's enterprise (and its history) to another. The operator's CLI without
+        --park (the whole catalogue) may move it, with a warning."""
+        current = self.existing([r.key for r in rows])
+        may_move = self.ctx.park is None and (
+            self.ctx.user is None
+            or not getattr(self.ctx.user, "pk", None)
+            or is_global(self.ctx.user)
+        )
+        kept = []
+        for row in rows:
+            obj = current.get(row.key)
+            park = row.values["park"]
+            if obj is None or obj.park_id == park.pk:
+                kept.append(row)
+            elif may_move:
+                self.warn(
+                    row.record,
+                    "park",
+                    f"企业“{obj.name}”将从园区“{obj.park.name}”迁至“{park.name}”",
+                )
+                kept.append(row)
+            else:
+                self.err(
+                    row.record,
+                    "credit_code",
+                    f"企业“{obj.name}”（{row.key}）已登记在园区“{obj.park.name}”，不属于“{park.name}”："
+                    "请删除该行；如企业确已迁入，请由系统管理员在后台修改所属园区",
+                )
+        return super().plan(kept, preview)
 
 
 @register
