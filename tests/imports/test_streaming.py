@@ -413,3 +413,26 @@ def test_city_users_cannot_import(park, tmp_path, client):
         client.post("/imports/upload/", {"file": fh, "kind": "enterprise-reports", "park": "ST"})
     assert not ImportRecord.objects.exists() and not EnterpriseReport.objects.exists()
     assert client.get("/imports/template/enterprise-reports.xlsx").status_code == 404
+
+
+def test_unchanged_locked_months_do_not_block_an_import(park, tmp_path):
+    from django.core.management import call_command
+
+    from yuanqu.imports.models import DataSlice
+
+    ent = make_enterprise(park, 210, "年报企业")
+    may = [ent.credit_code, ent.name, "2022-05", 100, 90]
+    june = [ent.credit_code, ent.name, "2022-06", 120, 110]
+    first = write_xlsx(tmp_path / "ytd1.xlsx", H, [may, june], unit_line="单位：千元")
+    run_import(first, kind="enterprise-reports")
+    call_command("lock", "--park", "ST", "--period", "2022-05")
+    june[3] = 125  # the year-to-date workbook again, with only June corrected
+    again = write_xlsx(tmp_path / "ytd2.xlsx", H, [may, june], unit_line="单位：千元")
+    preview = run_import(again, kind="enterprise-reports")
+    assert preview.committed and (preview.changed, preview.unchanged) == (1, 1)
+    assert not preview.errors
+    assert DataSlice.objects.get(month=5).status == "locked"
+    may[3] = 101  # but changing the locked month needs the reason
+    locked = write_xlsx(tmp_path / "ytd3.xlsx", H, [may, june], unit_line="单位：千元")
+    refused = run_import(locked, kind="enterprise-reports")
+    assert not refused.committed and "已锁定" in refused.errors[0].message

@@ -269,6 +269,9 @@ class EnterpriseReportImporter(Importer):
         self.new_codes: dict[str, str] = {}  # unregistered enterprises: code → name
         self.created: dict[str, EnterpriseRef] = {}  # enterprises this import created
         self._stored_periods: dict[tuple[int, int], bool] = {}  # see `_period_stored`
+        self.locked: set[tuple[int, int, int]] = set()  # locked slices in the file
+        self.lock_reported: set[tuple[int, int, int]] = set()
+        self.touched: set[tuple[int, int, int]] = set()  # slices this import changes
 
     # -- row validation (one row at a time) ----------------------------------------------------
     def clean(self, record: Any) -> ReportRow | None:
@@ -483,6 +486,7 @@ class EnterpriseReportImporter(Importer):
             current = stored.get((ent.pk, p.year, p.month)) if ent else None
             if current is None:
                 preview.new += 1
+                self._locked_change((row.park.pk, p.year, p.month))
                 create.append(row)
                 if preview.wants_sample("new"):
                     shown = [(self._label(k), "", v) for k, v in row.values.items() if v]
@@ -491,6 +495,7 @@ class EnterpriseReportImporter(Importer):
             self.seen_ids.add(current.pk)
             if self._differs(current, row):
                 preview.changed += 1
+                self._locked_change((row.park.pk, p.year, p.month))
                 if preview.wants_sample("changed"):
                     diff = self._diff(current, row)
                     preview.add_sample("changed", self._row_label(row), diff, **self._at(row))
@@ -519,7 +524,10 @@ class EnterpriseReportImporter(Importer):
                     .exclude(import_record=self.record)
                     .values_list("id", flat=True)
                 )
-                delete_ids.extend(i for i in stored_ids if i not in self.seen_ids)
+                gone = [i for i in stored_ids if i not in self.seen_ids]
+                if gone:
+                    self._locked_change((park_id, year, month))
+                delete_ids.extend(gone)
         preview.deleted = len(delete_ids)
         gone = (
             EnterpriseReport.objects.filter(pk__in=delete_ids[:20])
@@ -543,7 +551,7 @@ class EnterpriseReportImporter(Importer):
         try:
             slices_touch(
                 kind=self.kind,
-                keys=self.keys,
+                keys=self.touched,
                 user=self.ctx.user,
                 submit_only=self.ctx.submit_only,
                 reason=self.ctx.reason,
@@ -625,17 +633,28 @@ class EnterpriseReportImporter(Importer):
         return good
 
     def _check_locks(self, rows: list[ReportRow]) -> None:
+        """Note which of the file's slices are locked; `_locked_change` speaks only when a
+        row would actually change one (an unchanged export of locked months imports fine)."""
         fresh = {(r.park.pk, r.period.year, r.period.month) for r in rows} - self.keys
         if not fresh:
             return
         self.keys |= fresh
+        self.locked |= locked_slices(kind=self.kind, keys=fresh)
+
+    def _locked_change(self, key: tuple[int, int, int]) -> None:
+        """A row changes slice `key` (new, changed or deleted): note it, and say whether a
+        locked slice may be changed (once per slice)."""
+        self.touched.add(key)
+        if key not in self.locked or key in self.lock_reported:
+            return
+        self.lock_reported.add(key)
+        park_id, year, month = key
+        park = self.parks.get(park_id)
+        what = f"园区{park.name if park else park_id} {year}-{month:02d} 的企业报表"
         ctx = self.ctx
-        for park_id, year, month in sorted(locked_slices(kind=self.kind, keys=fresh)):
-            park = self.parks.get(park_id)
-            what = f"园区{park.name if park else park_id} {year}-{month:02d} 的企业报表"
-            found = locked_change(user=ctx.user, reason=ctx.reason, dry_run=ctx.dry_run, what=what)
-            if found:
-                ctx.add(Issue(found[0], found[1]))
+        found = locked_change(user=ctx.user, reason=ctx.reason, dry_run=ctx.dry_run, what=what)
+        if found:
+            ctx.add(Issue(found[0], found[1]))
 
     def _stored(self, rows: list[ReportRow]) -> dict[tuple[int, int, int], EnterpriseReport]:
         """Stored reports of this chunk's enterprises: the same month (to compare), the
@@ -1076,20 +1095,6 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
 
     def plan(self, rows: list[IndicatorValueRow], preview: Preview) -> Any:
         keys = {(r.park.pk, r.period.year, r.period.month) for r in rows}
-        ctx = self.ctx
-        refused = False
-        for _p, y, m in sorted(locked_slices(kind=self.kind, keys=keys)):
-            found = locked_change(
-                user=ctx.user,
-                reason=ctx.reason,
-                dry_run=ctx.dry_run,
-                what=f"{y}-{m:02d} 的园区指标",
-            )
-            if found:
-                ctx.add(Issue(found[0], found[1]))
-                refused = refused or found[0] == "error"
-        if refused:
-            return None
         existing = {}
         for r in ParkIndicatorValue.objects.filter(
             park_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
@@ -1126,6 +1131,7 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
                 continue
             pending.append((row, current))
         delete = []
+        gone: list[ParkIndicatorValue] = []
         if self.ctx.mode == "replace":
             gone = [obj for key, obj in existing.items() if key not in seen]
             delete = [obj.pk for obj in gone]
@@ -1137,7 +1143,24 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
                     + (f"{obj.year}-{obj.month:02d}" if obj.month else f"{obj.year}年"),
                     [("累计值", obj.value, "")],
                 )
-        return {"pending": pending, "delete": delete, "keys": keys}
+        # Only slices the file actually changes need the lock permission and a reason.
+        touched = {(r.park.pk, r.period.year, r.period.month) for r, _ in pending}
+        touched |= {(o.park_id, o.year, o.month) for o in gone}
+        ctx = self.ctx
+        refused = False
+        for _p, y, m in sorted(locked_slices(kind=self.kind, keys=touched)):
+            found = locked_change(
+                user=ctx.user,
+                reason=ctx.reason,
+                dry_run=ctx.dry_run,
+                what=f"{y}-{m:02d} 的园区指标",
+            )
+            if found:
+                ctx.add(Issue(found[0], found[1]))
+                refused = refused or found[0] == "error"
+        if refused:
+            return None
+        return {"pending": pending, "delete": delete, "keys": touched}
 
     def apply(self, plan: Any, preview: Preview, record: Any) -> None:
         for row, current in plan["pending"]:
