@@ -54,13 +54,22 @@ def test_every_kind_has_a_template_that_reads_back(kind, tmp_path):
     assert not any("表头" in i.message for i in preview.errors), [i.text() for i in preview.errors]
 
 
-def test_enterprise_report_template_example_imports_with_park(tmp_path):
+def test_enterprise_report_template_example_row_is_skipped(tmp_path):
     make_park("TM")
     path = tmp_path / "t.xlsx"
     path.write_bytes(template_workbook("enterprise-reports"))
     preview = run_import(path, kind="enterprise-reports", park=_park("TM"), dry_run=True)
     assert preview.errors == [], [i.text() for i in preview.errors]
-    assert preview.new == 1
+    # The example row is recognised and skipped, never imported as data (nor does it replace
+    # the park's month): the template imports as an empty file, with a warning naming the row.
+    assert (preview.new, preview.deleted) == (0, 0)
+    assert any("示例行" in i.message and i.row == 3 for i in preview.warnings)
+    wb = load_workbook(path)
+    ws = next(w for w in wb.worksheets if "说明" not in w.title)
+    ws["B3"] = "真实机械有限公司"  # the user fills the row in: now it is data
+    wb.save(path)
+    preview = run_import(path, kind="enterprise-reports", park=_park("TM"), dry_run=True)
+    assert preview.new == 1 and not preview.errors
 
 
 def _park(code):

@@ -452,7 +452,15 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
             ctx.warning(reason, sheet=sheet_name, row=row)
 
         records = readers.iter_records(sheet, layout, want_raw=importer.wants_raw, on_skip=skipped)
+        examples = _examples(type(importer), layout.columns)
         for record in records:
+            if examples and _is_example(record.values, examples):
+                ctx.warning(
+                    "这是导入模板的示例行，未导入：请删除该行或替换为实际数据",
+                    sheet=sheet.name,
+                    row=record.row,
+                )
+                continue
             if record.hidden:
                 ctx.warning(
                     "该行为隐藏行，已按普通行导入；如不应导入请删除该行",
@@ -469,6 +477,31 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
 
 class _Rollback(Exception):
     """Ends the import's transaction without committing (errors, dry run, nothing changed)."""
+
+
+def _shown_example(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _examples(importer_cls: type[Importer], columns: dict[str, int]) -> list[tuple[str, str]]:
+    """The template's example values of the fields this table has, required fields first
+    (a real row differs there at once); empty when too few to recognise the example row."""
+    found = [
+        (f.name, _shown_example(f.example))
+        for f in sorted(importer_cls.fields, key=lambda f: not f.required)
+        if f.example not in ("", None) and f.name in columns
+    ]
+    return found if len(found) >= 3 else []
+
+
+def _is_example(values: dict[str, Any], examples: list[tuple[str, str]]) -> bool:
+    """A row equal to the template's example row in every example field."""
+    for name, shown in examples:
+        if _shown_example(values.get(name)) != shown:
+            return False
+    return True
 
 
 def run_import(
