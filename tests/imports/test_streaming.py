@@ -436,3 +436,19 @@ def test_unchanged_locked_months_do_not_block_an_import(park, tmp_path):
     locked = write_xlsx(tmp_path / "ytd3.xlsx", H, [may, june], unit_line="单位：千元")
     refused = run_import(locked, kind="enterprise-reports")
     assert not refused.committed and "已锁定" in refused.errors[0].message
+
+
+def test_rows_with_errors_are_not_counted_as_deletions(park, tmp_path):
+    ents = [make_enterprise(park, 220 + i, f"核对{i}") for i in range(3)]
+    rows = [[e.credit_code, e.name, "2022-06", 100, 90] for e in ents]
+    run_import(
+        write_xlsx(tmp_path / "ok.xlsx", H, rows, unit_line="单位：千元"), kind="enterprise-reports"
+    )
+    rows[1][3] = "abc"  # a typo in one row: that row fails, it is not "missing"
+    preview = run_import(
+        write_xlsx(tmp_path / "typo.xlsx", H, rows, unit_line="单位：千元"),
+        kind="enterprise-reports",
+        dry_run=True,
+    )
+    assert (preview.unchanged, preview.deleted, preview.total_errors) == (2, 0, 1)
+    assert not [s for s in preview.sample if s["action"] == "deleted"]

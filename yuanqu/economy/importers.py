@@ -272,6 +272,7 @@ class EnterpriseReportImporter(Importer):
         self.locked: set[tuple[int, int, int]] = set()  # locked slices in the file
         self.lock_reported: set[tuple[int, int, int]] = set()
         self.touched: set[tuple[int, int, int]] = set()  # slices this import changes
+        self.failed: set[str] = set()  # credit codes of rows that failed a check
 
     # -- row validation (one row at a time) ----------------------------------------------------
     def clean(self, record: Any) -> ReportRow | None:
@@ -349,6 +350,7 @@ class EnterpriseReportImporter(Importer):
                 extra[code_] = {"ytd": str(number)}
         correction = str(v.get("correction") or "").strip() in {"是", "1", "Y", "更正"}
         if not ok:
+            self.failed.add(code)
             return None
         # The reader's record locates messages; only one chunk of rows is ever held.
         row = ReportRow(record, code, name, period, values, unit, extra, correction)
@@ -518,13 +520,23 @@ class EnterpriseReportImporter(Importer):
         replace = self.ctx.mode == "replace" and not self.enterprise_submission
         delete_ids: list[int] = []
         if replace:
+            # Enterprises whose row is in the file but failed a check are not "missing from
+            # the file": their stored rows are not counted (or shown) as deleted.
+            failed: set[int] = set()
+            codes = sorted(self.failed)
+            for start in range(0, len(codes), 900):
+                failed.update(
+                    Enterprise.objects.filter(
+                        credit_code__in=codes[start : start + 900]
+                    ).values_list("id", flat=True)
+                )
             for park_id, year, month in sorted(self.keys):
-                stored_ids = (
+                stored = (
                     EnterpriseReport.objects.filter(park_id=park_id, year=year, month=month)
                     .exclude(import_record=self.record)
-                    .values_list("id", flat=True)
+                    .values_list("id", "enterprise_id")
                 )
-                gone = [i for i in stored_ids if i not in self.seen_ids]
+                gone = [i for i, e in stored if i not in self.seen_ids and e not in failed]
                 if gone:
                     self._locked_change((park_id, year, month))
                 delete_ids.extend(gone)
