@@ -452,3 +452,19 @@ def test_rows_with_errors_are_not_counted_as_deletions(park, tmp_path):
     )
     assert (preview.unchanged, preview.deleted, preview.total_errors) == (2, 0, 1)
     assert not [s for s in preview.sample if s["action"] == "deleted"]
+
+
+def test_cli_prints_the_change_table(park, tmp_path, capsys):
+    from django.core.management import call_command
+
+    ent = make_enterprise(park, 230, "命令行企业")
+    first = write_xlsx(tmp_path / "c1.xlsx", H, [[ent.credit_code, ent.name, "2022-06", 100, 90]])
+    call_command("import", str(first), kind="enterprise-reports")
+    fixed = write_xlsx(tmp_path / "c2.xlsx", H, [[ent.credit_code, ent.name, "2022-06", 150, 90]])
+    capsys.readouterr()
+    call_command("import", str(fixed), kind="enterprise-reports", dry_run=True)
+    out = capsys.readouterr().out
+    assert "变更预览" in out
+    assert (
+        f"[变更] 第2行 命令行企业（{ent.credit_code}）2022-06：工业总产值(1-本月) 100 → 150" in out
+    )

@@ -71,6 +71,22 @@ class Command(BaseCommand):
         total = preview.total_errors + preview.total_warnings
         if total > opts["show"]:
             self.stdout.write(f"  …… 另有 {total - opts['show']} 条未显示")
+        if preview.sample:
+            # What the import does row by row (first rows of each action), as on the web page.
+            self.stdout.write("变更预览（每类最多前 20 行）：")
+            names = {"new": "新增", "changed": "变更", "deleted": "删除"}
+            for s in preview.sample[: max(opts["show"], 0)]:
+                where = f"第{s['row']}行 " if s.get("row") else ""
+                changes = "；".join(
+                    f"{name} {old or '—'} → {new or '—'}"
+                    if s["action"] == "changed"
+                    else f"{name} {new or old}"
+                    for name, old, new in s["changes"]
+                )
+                self.stdout.write(
+                    f"  [{names.get(s['action'], s['action'])}] {where}{s['label']}"
+                    + (f"：{changes}" if changes else "")
+                )
         self.stdout.write(preview.summary())
         if preview.total_errors:
             raise CommandError(f"导入失败：{preview.total_errors} 个错误，未写入任何数据")

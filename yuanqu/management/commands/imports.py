@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from yuanqu.imports.models import ImportRecord
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         rows = [
             {
                 "id": r.pk,
-                "time": r.created_at.isoformat(timespec="seconds"),
+                "time": timezone.localtime(r.created_at).isoformat(timespec="seconds"),
                 "user": r.user.username if r.user else "命令行",
                 "kind": r.kind,
                 "park": r.park.code if r.park else "",
@@ -48,7 +49,8 @@ class Command(BaseCommand):
         for row in rows:
             c = row["counts"] or {}
             self.stdout.write(
-                f"#{row['id']} {row['time']} {row['user']} {row['kind']} {row['park']} "
+                f"#{row['id']} {row['time'][:19].replace('T', ' ')} {row['user']} {row['kind']} "
+                f"{row['park']} {row['period']} "
                 f"{row['file']} sha256:{row['sha256'][:12]} {row['status_label']} "
                 f"（读取 {c.get('rows', 0)}，新增 {c.get('new', 0)}，变更 {c.get('changed', 0)}，"
                 f"不变 {c.get('unchanged', 0)}，删除 {c.get('deleted', 0)}，"
