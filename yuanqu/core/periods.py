@@ -197,8 +197,9 @@ def parse_period(value: Any, *, default_year: int | None = None) -> Period:
             if re.fullmatch(r"\d{4}\.\d", text):
                 raise _fail(
                     text,
-                    f"Excel 会把 {text}0 存成 {text}，无法区分{text[-1]}月和{text[-1]}0月，"
-                    f"请写成 {text[:4]}-{text[-1]:0>2} 或 {text[:4]}年{text[-1]}0月",
+                    f"Excel 把数字 {text}0 存成 {text}，无法区分{text[-1]}月和{text[-1]}0月："
+                    f"{text[-1]}月请写成 {text[:4]}-{text[-1]:0>2}，{text[-1]}0月请写成 "
+                    f"{text[:4]}-{text[-1]}0（或设为文本格式）",
                 )
             value = text
     if isinstance(value, Decimal):

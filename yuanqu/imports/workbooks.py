@@ -273,7 +273,8 @@ def error_report(path: Path, issues: list[dict[str, Any]]) -> bytes:
             continue
         ws = wb[sheet_name]
         col = ws.max_column + 1
-        ws.cell(row=1, column=col, value="错误说明").font = Font(bold=True, color="B3261E")
+        header = _header_row(ws, min(rows))
+        ws.cell(row=header, column=col, value="错误说明").font = Font(bold=True, color="B3261E")
         for row, row_issues in rows.items():
             texts = []
             for issue in row_issues:
@@ -290,6 +291,20 @@ def error_report(path: Path, issues: list[dict[str, Any]]) -> bytes:
             note.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(col)].width = 60
     return _to_bytes(wb)
+
+
+def _header_row(ws: Any, first_issue_row: int) -> int:
+    """The table's header row: above the first row with an issue, the first of the fullest
+    rows (a title or a 单位：千元 line has one cell; a two-row header's lower row is full)."""
+    best, best_count = 1, 0
+    for number, cells in enumerate(
+        ws.iter_rows(min_row=1, max_row=max(min(first_issue_row - 1, 30), 1), values_only=True),
+        start=1,
+    ):
+        count = sum(1 for v in cells if v not in (None, ""))
+        if count > best_count:
+            best, best_count = number, count
+    return best
 
 
 def _copy_to_workbook(path: Path) -> Workbook:
