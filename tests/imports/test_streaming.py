@@ -468,3 +468,36 @@ def test_cli_prints_the_change_table(park, tmp_path, capsys):
     assert (
         f"[变更] 第2行 命令行企业（{ent.credit_code}）2022-06：工业总产值(1-本月) 100 → 150" in out
     )
+
+
+def test_formula_errors_and_formulas_without_results_are_named(park, tmp_path):
+    from openpyxl import Workbook
+
+    ent = make_enterprise(park, 240, "公式企业")
+    other = make_enterprise(park, 241, "错误值企业")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["单位：千元"])
+    ws.append(H)
+    ws.append([ent.credit_code, '=A1&"公司"', "2022-06", 100, 90])  # no saved result
+    ws.append([other.credit_code, other.name, "2022-06", "=1/0", 90])
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    # Mark the second formula as an error value, as Excel saves #DIV/0!.
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        parts = {n: zin.read(n) for n in zin.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace(
+        '<c r="D4"><f>1/0</f><v></v></c>', '<c r="D4" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    )
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as zout:
+        for n, data in parts.items():
+            zout.writestr(n, data)
+    preview = run_import(path, kind="enterprise-reports", dry_run=True)
+    found = {(i.row, i.column): i.message for i in preview.errors}
+    assert "没有保存计算结果" in found[(3, "B")]
+    assert "公式错误值“#DIV/0!”" in found[(4, "D")]
+    assert preview.new == 0

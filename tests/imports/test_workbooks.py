@@ -92,7 +92,7 @@ def test_export_reimports_unchanged_and_neutralises(tmp_path, capsys):
             "营业收入(1-本月)",
             "营业收入上年同期(1-本月)",
         ],
-        [[e.credit_code, e.name, "2022-09", "1234.5", 1000, 2000, 1800]],
+        [[e.credit_code, "危险公司名", "2022-09", "1234.5", 1000, 2000, 1800]],
         unit_line="单位：千元",
     )
     assert run_import(src, kind="enterprise-reports").committed

@@ -454,6 +454,13 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
         records = readers.iter_records(sheet, layout, want_raw=importer.wants_raw, on_skip=skipped)
         examples = _examples(type(importer), layout.columns)
         for record in records:
+            bad = [k for k, v in record.values.items() if isinstance(v, readers.CellError)]
+            if bad:
+                # An error value (#N/A …) or a formula without a saved result: reported here
+                # for every kind, and the row is not read (a name "#N/A" is not a name).
+                for name in bad:
+                    ctx.error(_cell_error_text(record.values[name]), **importer.loc(record, name))
+                continue
             if examples and _is_example(record.values, examples):
                 ctx.warning(
                     "这是导入模板的示例行，未导入：请删除该行或替换为实际数据",
@@ -477,6 +484,17 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
 
 class _Rollback(Exception):
     """Ends the import's transaction without committing (errors, dry run, nothing changed)."""
+
+
+def _cell_error_text(value: str) -> str:
+    from yuanqu.imports.readers import NO_CACHED_VALUE
+
+    if value == NO_CACHED_VALUE:
+        return (
+            "单元格是公式，但文件中没有保存计算结果（由程序生成、未在 Excel/WPS 中打开保存）："
+            "请在 Excel 或 WPS 中打开文件并保存后重新上传，或改填数值"
+        )
+    return f"单元格是公式错误值“{value}”：请修正公式或改填数值/文字"
 
 
 def _shown_example(value: Any) -> str:

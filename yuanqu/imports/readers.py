@@ -106,6 +106,10 @@ class ReaderError(ValueError):
     """A file that cannot or must not be read; the message is Chinese and says what to do."""
 
 
+# The error text given to a formula cell that has no saved result.
+NO_CACHED_VALUE: Final = "#无计算结果"
+
+
 class CellError(str):
     """A formula error value (``#DIV/0!``, ``#REF!``, ``#N/A`` …) found in a cell.
 
@@ -529,6 +533,25 @@ class _XlsxScanner:
                 rb"<" + p + rb"c\b([^>]*?\bt\s*=\s*[\"']e[\"'][^>]*)>(.*?)</" + p + rb"c>", re.S
             )
             self._v_re = re.compile(rb"<" + p + rb"v>([^<]*)</" + p + rb"v>")
+            # A formula cell without a saved result (written by a program, never opened and
+            # saved in Excel/WPS): calamine reads it as empty.
+            self._no_value_re = re.compile(
+                rb"<"
+                + p
+                + rb"c\b([^>]*)>\s*<"
+                + p
+                + rb"f\b[^>]*?(?:/>|>[^<]*</"
+                + p
+                + rb"f>)\s*(?:<"
+                + p
+                + rb"v\s*/>|<"
+                + p
+                + rb"v></"
+                + p
+                + rb"v>)?\s*</"
+                + p
+                + rb"c>"
+            )
             self._value_re = re.compile(rb"<" + p + rb"(?:v|is)\b")
             self._merge_re = re.compile(
                 rb"<" + p + rb"mergeCell\b[^>]*?\bref\s*=\s*[\"']\$?([A-Za-z]+)\$?(\d+)"
@@ -544,6 +567,12 @@ class _XlsxScanner:
                 if ref and value:
                     key = (int(ref.group(2)) - 1, col_index(ref.group(1).decode()))
                     self.errors[key] = value.group(1).decode("utf-8", "replace") or "#ERROR"
+        if b"<" + self._prefix + b"f" in part:
+            for match in self._no_value_re.finditer(part):
+                ref = re.search(rb"\br\s*=\s*[\"']([A-Za-z]{1,3})(\d+)[\"']", match.group(1))
+                if ref:
+                    key = (int(ref.group(2)) - 1, col_index(ref.group(1).decode()))
+                    self.errors.setdefault(key, NO_CACHED_VALUE)
         if b"mergeCell" in part:
             for m in self._merge_re.finditer(part):
                 r0, c0 = int(m.group(2)) - 1, col_index(m.group(1).decode())
