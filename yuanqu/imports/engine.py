@@ -454,8 +454,8 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
         records = readers.iter_records(sheet, layout, want_raw=importer.wants_raw, on_skip=skipped)
         examples = _examples(type(importer), layout.columns)
         for record in records:
-            bad = [k for k, v in record.values.items() if isinstance(v, readers.CellError)]
-            if bad:
+            if record.has_error:
+                bad = [k for k, v in record.values.items() if isinstance(v, readers.CellError)]
                 # An error value (#N/A …) or a formula without a saved result: reported here
                 # for every kind, and the row is not read (a name "#N/A" is not a name).
                 for name in bad:

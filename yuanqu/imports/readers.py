@@ -1771,6 +1771,7 @@ class Record:
     cells: dict[str, str]  # field → column letter ("A", "AB"); shared by a layout's records
     raw: dict[str, Any] = field(default_factory=dict)  # header → text of every column (want_raw)
     hidden: bool = False  # the row is hidden in the file (imported all the same)
+    has_error: bool = False  # a field's cell is a CellError (#N/A …, formula without result)
 
 
 # Rows that end a table: notes and the signature block of the official forms. "注" needs a
@@ -1856,12 +1857,15 @@ def iter_records(
             cells = [*cells, *([""] * (max_col + 1 - len(cells)))]
         values = {name: cells[c] for name, c in columns}
         filled = 0
+        has_error = False
         for v in values.values():
             if v.__class__ is str:
                 if v and not v.isspace():
                     filled += 1
             elif v is not None:
                 filled += 1
+                if v.__class__ is CellError:
+                    has_error = True
         if not filled:
             continue
         # The checks below run on every row of a 470,000-row file: each starts with a test
@@ -1900,7 +1904,7 @@ def iter_records(
             if want_raw
             else {}
         )
-        yield Record(sheet.name, number, values, cells_map, raw, number in hidden)
+        yield Record(sheet.name, number, values, cells_map, raw, number in hidden, has_error)
 
 
 # --------------------------------------------------------------------------------------------
