@@ -53,10 +53,6 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-class ImportAborted(Exception):
-    """Raised inside the commit transaction to roll it back (e.g. a late conflict)."""
-
-
 @dataclass
 class Issue:
     """One error or warning, located as the user sees the sheet (1-based rows, column letters)."""
