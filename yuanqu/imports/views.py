@@ -91,27 +91,12 @@ def upload(request: HttpRequest) -> HttpResponse:
     except (services.UploadRefused, ValueError, PeriodError, ScopeDenied) as exc:
         messages.error(request, str(exc))
         return redirect("imports:index")
+    job = {"user": request.user, "path": path, "kind": kind, "park": park, "period": period}
     if services.runs_in_background(path):
-        record = services.web_import_start(
-            user=request.user,
-            path=path,
-            kind=kind,
-            park=park,
-            period=period,
-            mode=mode,
-            dry_run=True,
-        )
+        record = services.web_import_start(**job, mode=mode, dry_run=True)
         messages.info(request, "文件较大，正在后台校验；完成后本页自动显示预览。")
         return redirect("imports:detail", pk=record.pk)
-    preview = services.web_import(
-        user=request.user,
-        path=path,
-        kind=kind,
-        park=park,
-        period=period,
-        mode=mode,
-        dry_run=True,
-    )
+    preview = services.web_import(**job, mode=mode, dry_run=True)
     return redirect("imports:detail", pk=preview.record_id)
 
 
@@ -180,6 +165,16 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("imports:detail", pk=pk)
     period = parse_period(record.period) if record.period else None
     path = Path(record.stored_file)
+    job = {
+        "user": request.user,
+        "path": path,
+        "kind": record.kind,
+        "park": record.park,
+        "period": period,
+        "mode": record.mode,
+        "dry_run": False,
+        "reason": request.POST.get("reason", ""),
+    }
     if path.is_file() and services.runs_in_background(path):
         # Spend the preview before the job starts, in one conditional update, so that a second
         # confirm (a double click, another tab) cannot start a second job on the same file.
@@ -191,28 +186,10 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         if not spent:
             messages.error(request, "该预览已处理过或文件已失效，请重新上传")
             return redirect("imports:detail", pk=pk)
-        job = services.web_import_start(
-            user=request.user,
-            path=path,
-            kind=record.kind,
-            park=record.park,
-            period=period,
-            mode=record.mode,
-            dry_run=False,
-            reason=request.POST.get("reason", ""),
-        )
+        started = services.web_import_start(**job)
         messages.info(request, "正在后台导入；完成后本页自动显示结果。")
-        return redirect("imports:detail", pk=job.pk)
-    preview = services.web_import(
-        user=request.user,
-        path=path,
-        kind=record.kind,
-        park=record.park,
-        period=period,
-        mode=record.mode,
-        dry_run=False,
-        reason=request.POST.get("reason", ""),
-    )
+        return redirect("imports:detail", pk=started.pk)
+    preview = services.web_import(**job)
     # The preview record is spent: a second confirm must not import again.
     ImportRecord.objects.filter(pk=pk).update(stored_file="")
     if preview.committed:
