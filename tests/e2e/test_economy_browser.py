@@ -18,22 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import ROOT, require
+from tests.helpers import ROOT
 
-# pytest-django's live_server with Playwright's sync API: database calls made by the test
-# itself run inside Playwright's event loop thread (TRAPS.md, browser tests).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ECONOMY_PNG = Path("/tmp/economy.png")
 HOME_PNG = (
     ROOT / "docs" / "screenshot-home.png"
@@ -48,19 +34,6 @@ CHARTS_RENDERED = """() => Array.from(document.querySelectorAll('.chart')).map(e
 }))"""
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def browser():
-    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

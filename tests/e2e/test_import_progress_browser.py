@@ -9,46 +9,16 @@ job is writing fails at once instead of waiting, which would make the test flaky
 
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
 
 import pytest
 
 from tests.economy.factories import write_xlsx
-from tests.helpers import require
 from yuanqu.imports import progress as job_progress
 from yuanqu.imports import services
 from yuanqu.imports.models import ImportRecord
 
-# The test's own database calls run inside Playwright's event loop thread (TRAPS.md).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def browser():
-    require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
