@@ -61,3 +61,24 @@ def demo_db(django_db_setup, django_db_blocker):
         yield
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """Hold background import jobs before they start reading, so a test can look at 处理中;
+    the jobs are released and joined at teardown."""
+    import threading
+
+    from yuanqu.imports import services
+
+    event = threading.Event()
+    real = services.web_import
+
+    def gated(**kwargs):
+        assert event.wait(60), "the test never opened the gate"
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "web_import", gated)
+    yield event
+    event.set()  # never leave a thread waiting
+    services.wait_for_jobs(timeout=120)

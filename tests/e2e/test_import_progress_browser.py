@@ -9,8 +9,6 @@ job is writing fails at once instead of waiting, which would make the test flaky
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from tests.economy.factories import write_xlsx
@@ -19,21 +17,6 @@ from yuanqu.imports import services
 from yuanqu.imports.models import ImportRecord
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def gate(monkeypatch):
-    event = threading.Event()
-    real = services.web_import
-
-    def gated(**kwargs):
-        assert event.wait(60), "the test never opened the gate"
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "web_import", gated)
-    yield event
-    event.set()
-    services.wait_for_jobs(timeout=120)
 
 
 @pytest.mark.django_db(transaction=True)

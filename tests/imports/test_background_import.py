@@ -8,7 +8,6 @@ transactional database (the rows must really be committed for the thread to see 
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -39,21 +38,6 @@ def background(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     services.wait_for_jobs(timeout=120)
-
-
-@pytest.fixture
-def gate(monkeypatch):
-    """Hold background jobs before they start reading, so a test can look at 处理中."""
-    event = threading.Event()
-    real = services.web_import
-
-    def gated(**kwargs):
-        assert event.wait(60), "the test never opened the gate"
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "web_import", gated)
-    yield event
-    event.set()  # never leave a thread waiting
 
 
 def upload(client, path, **data):
