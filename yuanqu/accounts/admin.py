@@ -18,7 +18,7 @@ class UserAdmin(BaseUserAdmin):
                     "role",
                     "region",
                     "park",
-                    "department",
+                    "departments",
                     "enterprise",
                     "can_review",
                     "can_lock",

@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "yuanqu.accounts"
     label = "accounts"
     verbose_name = "用户与权限"
+
+    def ready(self) -> None:
+        from yuanqu.accounts.policy import register_rules
+
+        register_rules()

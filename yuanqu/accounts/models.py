@@ -8,6 +8,7 @@ from django.db import models
 
 class Role(models.TextChoices):
     ADMIN = "admin", "系统管理员"
+    PARK_ADMIN = "park_admin", "园区管理员"
     PARK_LEADER = "park_leader", "园区领导"
     DEPARTMENT = "department", "部门用户"
     ENTERPRISE = "enterprise", "企业用户"
@@ -32,13 +33,10 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
-    department = models.ForeignKey(
-        "registry.Department",
-        verbose_name="所属部门",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
+    # A user may belong to several departments: its writes are the union of theirs
+    # (accounts.policy), never reads beyond its park.
+    departments = models.ManyToManyField(
+        "registry.Department", verbose_name="所属部门", blank=True, related_name="users"
     )
     enterprise = models.ForeignKey(
         "registry.Enterprise",

@@ -81,13 +81,17 @@ PARKS = (
     ),
 )
 
+# (code, name, parent, write areas): which modules each department administers (a field of
+# the department, editable by administrators; DECISIONS.md "Access").
 DEPARTMENTS = (
-    ("GWH", "管委会", None),
-    ("JFJ", "经发局", "GWH"),
-    ("ZSJ", "招商局", "GWH"),
-    ("GHJSJ", "规划建设局", "GWH"),
-    ("CZJ", "财政局", "GWH"),
-    ("DZB", "党政办", "GWH"),
+    ("GWH", "管委会", None, ()),
+    ("JFJ", "经发局", "GWH", ("economy",)),
+    ("ZSJ", "招商局", "GWH", ("investment",)),
+    ("XMB", "项目办", "GWH", ("projects",)),
+    ("GHJSJ", "规划建设局", "GWH", ("land",)),
+    ("CZJ", "财政局", "GWH", ("funding",)),
+    ("YSB", "营商办", "GWH", ("service",)),
+    ("DZB", "党政办", "GWH", ("supervision", "reports")),
 )
 
 NAME_HEADS = (
@@ -193,11 +197,15 @@ def load_registry() -> dict[str, Park]:
         )
         parks[spec.code] = park
         departments: dict[str, Department] = {}
-        for code, name, parent in DEPARTMENTS:
+        for code, name, parent, areas in DEPARTMENTS:
             departments[code], _ = Department.objects.get_or_create(
                 park=park,
                 code=code,
-                defaults={"name": name, "parent": departments.get(parent) if parent else None},
+                defaults={
+                    "name": name,
+                    "parent": departments.get(parent) if parent else None,
+                    "modules": list(areas),
+                },
             )
         clusters = [
             IndustryCluster.objects.get_or_create(park=park, name=name)[0] for name in spec.clusters

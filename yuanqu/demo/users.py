@@ -1,4 +1,8 @@
-"""Demo logins, one per role (printed by `make demo` and listed in the README)."""
+"""Demo logins, one or more per role (printed by `make demo` and listed in the README).
+
+Every role of the access policy has a login, and `jianshe` belongs to two departments (its
+writes are the union of theirs).
+"""
 
 from __future__ import annotations
 
@@ -15,14 +19,27 @@ class DemoLogin:
     username: str
     display_name: str
     role: str
+    # "全部数据", a region code, "DEMO" (a park), "DEMO/JFJ+ZSJ" (park/departments) or
+    # "enterprise".
     scope: str
+    can_review: bool = False
+    can_lock: bool = False
 
 
 LOGINS = (
     DemoLogin("admin", "系统管理员", Role.ADMIN, "全部数据"),
+    DemoLogin(
+        "guanli", "园区管理员（示范工业园区，管理本园区用户与部门）", Role.PARK_ADMIN, "DEMO"
+    ),
     DemoLogin("leader", "园区领导（示范工业园区）", Role.PARK_LEADER, "DEMO"),
-    DemoLogin("jingfa", "经发局（示范工业园区，可审核、锁定）", Role.DEPARTMENT, "DEMO/JFJ"),
+    DemoLogin(
+        "jingfa", "经发局（示范工业园区，可审核、锁定）", Role.DEPARTMENT, "DEMO/JFJ", True, True
+    ),
     DemoLogin("zhaoshang", "招商局（示范工业园区）", Role.DEPARTMENT, "DEMO/ZSJ"),
+    DemoLogin("jianshe", "规划建设局兼项目办（示范工业园区）", Role.DEPARTMENT, "DEMO/GHJSJ+XMB"),
+    DemoLogin("caizheng", "财政局（示范工业园区）", Role.DEPARTMENT, "DEMO/CZJ"),
+    DemoLogin("yingshang", "营商办（示范工业园区）", Role.DEPARTMENT, "DEMO/YSB"),
+    DemoLogin("dangzheng", "党政办·督查室（示范工业园区）", Role.DEPARTMENT, "DEMO/DZB"),
     DemoLogin("city", "示范市 市级用户", Role.CITY, "DEMO-CITY"),
     DemoLogin("qiye", "企业用户（示范工业园区的一家企业）", Role.ENTERPRISE, "enterprise"),
 )
@@ -33,7 +50,14 @@ def load_users() -> list[DemoLogin]:
     for login in LOGINS:
         if User.objects.filter(username=login.username).exists():
             continue  # never touch an existing user: a rerun changes nothing
-        user = User(username=login.username, display_name=login.display_name, role=login.role)
+        user = User(
+            username=login.username,
+            display_name=login.display_name,
+            role=login.role,
+            can_review=login.can_review,
+            can_lock=login.can_lock,
+        )
+        departments: list[Department] = []
         if login.role == Role.ADMIN:
             user.is_staff = user.is_superuser = True
         elif login.role == Role.CITY:
@@ -43,13 +67,15 @@ def load_users() -> list[DemoLogin]:
             user.park = park
         else:
             user.park = park
-            if login.role == Role.DEPARTMENT:
-                user.department = Department.objects.get(park=park, code=login.scope.split("/")[1])
-                user.can_review = user.can_lock = login.username == "jingfa"
-            else:
-                user.can_lock = True
+            if login.role == Role.PARK_ADMIN:
+                user.is_staff = True  # manages its park's users in the admin, scoped
+            if "/" in login.scope:
+                codes = login.scope.split("/")[1].split("+")
+                departments = list(Department.objects.filter(park=park, code__in=codes))
         user.set_password(DEMO_PASSWORD)
         user.save()
+        if departments:
+            user.departments.set(departments)
     return list(LOGINS)
 
 

@@ -123,6 +123,9 @@ class Department(models.Model):
         on_delete=models.CASCADE,
         related_name="children",
     )
+    # Write areas (module keys, e.g. "economy", "investment") this department administers;
+    # read by accounts.policy, never matched by the department's name.
+    modules = models.JSONField("负责的业务模块（写权限）", default=list, blank=True)
 
     class Meta:
         verbose_name = "部门"

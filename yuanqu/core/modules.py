@@ -1,0 +1,175 @@
+"""The module registry: what each app declares about itself in its own `module.py`.
+
+A module (经济运行, 重点项目, 招商引资 …) is one folder. Its `module.py` holds `MODULE =
+ModuleSpec(...)`: the write area it defines (which departments may be given it), its
+navigation entries, the modules holding its import kinds and exporters, the data kinds that are
+reviewed and by whom, its demo parts, report sections and kinds, cockpit cards and supervision
+rules. The platform (navigation, import page, `yuanqu demo`, `yuanqu review`, the report
+engine, the access policy) reads these declarations and nothing else, so adding a module is its
+folder plus one `INSTALLED_APPS` line — the pattern of Django's `admin.autodiscover`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One item of the top navigation.
+
+    `url_name` is reversed (None while the page is not built: shown as 建设中). `permission`
+    is a rules permission name asked with the user's current park as object (None: every
+    signed-in user who may read the park); `enterprise` says whether an enterprise user sees it.
+    """
+
+    label: str
+    url_name: str | None
+    order: int
+    permission: str | None = None
+    enterprise: bool = False
+
+
+@dataclass(frozen=True)
+class DataKind:
+    """A kind of period data kept per (park, period) with a status 已提交 → 已审核 → 已锁定.
+
+    `reviewed_by` is the write area whose department reviews it (users of it with
+    `can_review`); None means records count as soon as they are written.
+    """
+
+    key: str
+    label: str
+    reviewed_by: str | None = None
+    lockable: bool = True
+
+
+@dataclass(frozen=True)
+class DemoPart:
+    """A part of the demo data: `target` is "module.path:function", loaded once per version."""
+
+    name: str
+    version: str
+    target: str
+    order: int
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CockpitCard:
+    """A card on the park cockpit: `target` is "module.path:function(park, period) -> dict"."""
+
+    key: str
+    label: str
+    target: str
+    order: int
+
+
+@dataclass(frozen=True)
+class SupervisionRule:
+    """A condition that raises an automatic supervision task (督办):
+    `target` is "module.path:function(park, date) -> iterable of causes"."""
+
+    key: str
+    label: str
+    target: str
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """Everything a module declares about itself (see the module docstring)."""
+
+    key: str
+    label: str
+    # The write area this module defines (a department is given it by key), with the words
+    # used in "只有…可以…" messages; None when the module defines no write area of its own.
+    write_area: str | None = None
+    write_label: str = ""
+    nav: tuple[NavEntry, ...] = ()
+    importers: tuple[str, ...] = ()
+    exporters: tuple[str, ...] = ()
+    data_kinds: tuple[DataKind, ...] = ()
+    demo_parts: tuple[DemoPart, ...] = ()
+    report_sections: tuple[str, ...] = ()
+    report_kinds: tuple[ReportKind, ...] = ()
+    cockpit_cards: tuple[CockpitCard, ...] = ()
+    supervision_rules: tuple[SupervisionRule, ...] = ()
+    # Departments seeded for a new park (code, name) that are given this write area.
+    departments: tuple[tuple[str, str], ...] = field(default=())
+
+
+@cache
+def modules() -> tuple[ModuleSpec, ...]:
+    """Every installed app's `MODULE`, in `INSTALLED_APPS` order."""
+    found = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.module"
+        if find_spec(name) is None:
+            continue
+        spec = getattr(import_module(name), "MODULE", None)
+        if isinstance(spec, ModuleSpec):
+            found.append(spec)
+    keys = [m.key for m in found]
+    if len(keys) != len(set(keys)):
+        raise RuntimeError(f"模块代码重复：{keys}")
+    return tuple(found)
+
+
+def module(key: str) -> ModuleSpec | None:
+    return next((m for m in modules() if m.key == key), None)
+
+
+def write_areas() -> dict[str, str]:
+    """Write areas a department may be given: key → Chinese label."""
+    return {m.write_area: m.write_label or m.label for m in modules() if m.write_area}
+
+
+def nav_entries() -> list[NavEntry]:
+    return sorted((e for m in modules() for e in m.nav), key=lambda e: e.order)
+
+
+def data_kinds() -> dict[str, DataKind]:
+    return {k.key: k for m in modules() for k in m.data_kinds}
+
+
+def demo_parts() -> list[DemoPart]:
+    return sorted((p for m in modules() for p in m.demo_parts), key=lambda p: p.order)
+
+
+def report_kinds() -> dict[str, str]:
+    return {k.key: k.label for m in modules() for k in m.report_kinds}
+
+
+def cockpit_cards() -> list[CockpitCard]:
+    return sorted((c for m in modules() for c in m.cockpit_cards), key=lambda c: c.order)
+
+
+def supervision_rules() -> list[SupervisionRule]:
+    return [r for m in modules() for r in m.supervision_rules]
+
+
+def import_all(attribute: str) -> Iterator[str]:
+    """Import every module path listed under `attribute` (importers, exporters,
+    report_sections) so their `@register` decorators run; yields the paths imported."""
+    for m in modules():
+        for path in getattr(m, attribute):
+            import_module(path)
+            yield path
+
+
+def resolve(target: str) -> Callable[..., Any]:
+    """ "package.module:function" → the function."""
+    path, func = target.split(":")
+    return getattr(import_module(path), func)

@@ -1,0 +1,9 @@
+"""首页与驾驶舱: the module's declaration (yuanqu.core.modules)."""
+
+from yuanqu.core.modules import ModuleSpec, NavEntry
+
+MODULE = ModuleSpec(
+    key="dashboard",
+    label="首页",
+    nav=(NavEntry("首页", "home", 0, enterprise=True),),
+)

@@ -1,0 +1,14 @@
+"""报告: the module's declaration (yuanqu.core.modules)."""
+
+from yuanqu.core.modules import ModuleSpec, NavEntry, ReportKind
+
+MODULE = ModuleSpec(
+    key="reports",
+    label="报告",
+    write_area="reports",
+    write_label="报告模板与人工撰写内容",
+    nav=(NavEntry("报告", "reports:index", 90),),
+    report_sections=("yuanqu.reports.sections",),
+    report_kinds=(ReportKind("annual", "年度工作总结"), ReportKind("monthly", "月度经济运行分析")),
+    departments=(("DZB", "党政办"),),
+)
