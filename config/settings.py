@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "rules",
+    "auditlog",
     "yuanqu",
     "yuanqu.core",
     "yuanqu.accounts",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "yuanqu.reports",
     "yuanqu.dashboard",
     "yuanqu.demo",
+    "yuanqu.audit",
 ]
 
 MIDDLEWARE = [
