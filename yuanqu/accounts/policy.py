@@ -15,12 +15,12 @@ in code); a user's writes in its park are the union of its departments' areas.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import rules
 from django.db.models import QuerySet
 
-from yuanqu.accounts.models import Role, User
+from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import ScopeDenied, is_global, parks_for
 from yuanqu.core.modules import module, write_areas
 from yuanqu.registry.models import Department, Enterprise, Park
@@ -46,7 +46,7 @@ def can_see_park(user: Any, park: Park | None) -> bool:
     """The park's name and the user's own rows in it (enterprise users: their own park)."""
     if park is None or not getattr(user, "is_authenticated", False):
         return False
-    return parks_for(user).filter(pk=park.pk).exists()
+    return bool(parks_for(user).filter(pk=park.pk).exists())
 
 
 def can_read_park(user: Any, park: Park | None) -> bool:
@@ -68,7 +68,7 @@ def can_read_enterprise(user: Any, enterprise: Enterprise | None) -> bool:
     if not user.is_active:
         return False
     if user.role == Role.ENTERPRISE:
-        return user.enterprise_id == enterprise.pk
+        return bool(user.enterprise_id == enterprise.pk)
     return can_see_park(user, enterprise.park)
 
 
@@ -83,7 +83,8 @@ def park_readable(user: Any, code: str) -> Park:
 
 # -- writes -------------------------------------------------------------------------------
 def _departments(user: Any) -> QuerySet[Department]:
-    return user.departments.all()
+    departments: QuerySet[Department] = user.departments.all()
+    return departments
 
 
 def write_areas_for(user: Any, park: Park | None) -> set[str]:
@@ -227,73 +228,35 @@ def known_area(area: str) -> bool:
 
 
 # -- rules: the same answers through Django's has_perm ---------------------------------------
-@rules.predicate
-def _p_read_park(user: User, park: Park | None) -> bool:
-    return can_read_park(user, park)
-
-
-@rules.predicate
-def _p_see_park(user: User, park: Park | None) -> bool:
-    return can_see_park(user, park)
-
-
-@rules.predicate
-def _p_read_enterprise(user: User, enterprise: Enterprise | None) -> bool:
-    return can_read_enterprise(user, enterprise)
-
-
-@rules.predicate
-def _p_submit_own(user: User, enterprise: Enterprise | None) -> bool:
-    return can_submit_own(user, enterprise)
-
-
-@rules.predicate
-def _p_manage_users(user: User, park: Park | None) -> bool:
-    return can_manage_users(user, park)
-
-
-@rules.predicate
-def _p_view_audit(user: User, park: Park | None) -> bool:
-    return can_view_audit(user, park)
-
-
-@rules.predicate
-def _p_review(user: User, park: Park | None) -> bool:
-    return can_review(user, park)
-
-
-@rules.predicate
-def _p_lock(user: User, park: Park | None) -> bool:
-    return can_lock(user, park)
-
-
-def _write_predicate(area: str) -> Any:
-    @rules.predicate(name=f"write_{area}")
-    def predicate(user: User, park: Park | None) -> bool:
-        return can_write(user, area, park)
-
-    return predicate
-
-
 def write_perm(area: str) -> str:
     """The has_perm name of an area's write, e.g. "economy.write"."""
     return f"{area}.write"
 
 
+def _writer(area: str) -> Callable[[Any, Park | None], bool]:
+    def predicate(user: Any, park: Park | None) -> bool:
+        return can_write(user, area, park)
+
+    predicate.__name__ = f"write_{area}"
+    return predicate
+
+
 def register_rules() -> None:
     """Register every permission with rules (called from AccountsConfig.ready, after every
     app's module declaration can be read)."""
-    fixed = {
-        READ_PARK: _p_read_park,
-        SEE_PARK: _p_see_park,
-        READ_ENTERPRISE: _p_read_enterprise,
-        SUBMIT_OWN: _p_submit_own,
-        MANAGE_USERS: _p_manage_users,
-        VIEW_AUDIT: _p_view_audit,
-        REVIEW: _p_review,
-        LOCK: _p_lock,
+    from rules.permissions import set_perm
+    from rules.predicates import predicate
+
+    fixed: dict[str, Callable[[Any, Any], bool]] = {
+        READ_PARK: can_read_park,
+        SEE_PARK: can_see_park,
+        READ_ENTERPRISE: can_read_enterprise,
+        SUBMIT_OWN: can_submit_own,
+        MANAGE_USERS: can_manage_users,
+        VIEW_AUDIT: can_view_audit,
+        REVIEW: lambda user, park: can_review(user, park),
+        LOCK: lambda user, park: can_lock(user, park),
     }
-    for name, predicate in fixed.items():
-        rules.set_perm(name, predicate)
-    for area in write_areas():
-        rules.set_perm(write_perm(area), _write_predicate(area))
+    fixed.update({write_perm(area): _writer(area) for area in write_areas()})
+    for name, check in fixed.items():
+        set_perm(name, predicate(check))  # type: ignore[no-untyped-call]

@@ -172,4 +172,5 @@ def import_all(attribute: str) -> Iterator[str]:
 def resolve(target: str) -> Callable[..., Any]:
     """ "package.module:function" → the function."""
     path, func = target.split(":")
-    return getattr(import_module(path), func)
+    found: Callable[..., Any] = getattr(import_module(path), func)
+    return found
