@@ -180,3 +180,9 @@ LOGGING = {
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 YUANQU_AUDIT_PAGE_SIZE = env_int("YUANQU_AUDIT_PAGE_SIZE", 50)
+
+# Uploaded .docx report templates render with limits (yuanqu/reports/user_templates.py): wall-clock
+# seconds, the most items of a `range()`, the most characters of rendered output.
+YUANQU_TEMPLATE_RENDER_SECONDS = env_int("YUANQU_TEMPLATE_RENDER_SECONDS", 10)
+YUANQU_TEMPLATE_MAX_RANGE = env_int("YUANQU_TEMPLATE_MAX_RANGE", 10_000)
+YUANQU_TEMPLATE_MAX_OUTPUT = env_int("YUANQU_TEMPLATE_MAX_OUTPUT", 20_000_000)

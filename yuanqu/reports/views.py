@@ -169,6 +169,8 @@ def download(request: HttpRequest) -> HttpResponse:
         report = _build(params, park)
         template_id = request.GET.get("template")
         if template_id:
+            if not template_id.isdigit():
+                raise ReportError(f"模板编号“{template_id[:20]}”无效：请在模板列表中选择")
             tpl = ReportTemplate.objects.filter(park=park, pk=template_id, kind=report.kind).first()
             if tpl is None:
                 raise Http404("模板不存在")
