@@ -4,6 +4,7 @@ park leaders and park administrators the entries stamped with their park."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from yuanqu.accounts.scopes import is_global
 from yuanqu.audit.services import EVENTS, MODEL_EVENTS
+from yuanqu.core.templatetags.yuanqu import amount
 
 _ACTIONS = {
     "create": LogEntry.Action.CREATE,
@@ -166,10 +168,16 @@ def entry_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
     return rows
 
 
+_DECIMAL = re.compile(r"^-?\d+\.\d*0$")
+
+
 def _text(value: Any) -> str:
     if value is None or value == "None":
         return "—"
-    return str(value)
+    text = str(value)
+    if _DECIMAL.match(text):  # a DecimalField's "150.6000" as people write it: 150.6
+        return amount(text)
+    return text
 
 
 _DETAIL_LABELS = {
