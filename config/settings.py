@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Stamps model changes auditlog records by itself with the request's user and address.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -172,3 +174,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YUANQU_LOG_LEVEL", "WARNING")},
 }
+
+# Audit log (yuanqu.audit, django-auditlog): a changed foreign key shows the object's name, not
+# its id; the followed models and the login events are wired in yuanqu/audit.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+YUANQU_AUDIT_PAGE_SIZE = env_int("YUANQU_AUDIT_PAGE_SIZE", 50)
+
+# Uploaded .docx report templates render with limits (yuanqu/reports/user_templates.py): wall-clock
+# seconds, the most items of a `range()`, the most characters of rendered output.
+YUANQU_TEMPLATE_RENDER_SECONDS = env_int("YUANQU_TEMPLATE_RENDER_SECONDS", 10)
+YUANQU_TEMPLATE_MAX_RANGE = env_int("YUANQU_TEMPLATE_MAX_RANGE", 10_000)
+YUANQU_TEMPLATE_MAX_OUTPUT = env_int("YUANQU_TEMPLATE_MAX_OUTPUT", 20_000_000)

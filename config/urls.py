@@ -14,5 +14,6 @@ urlpatterns = [
     path("imports/", include("yuanqu.imports.urls")),
     path("economy/", include("yuanqu.economy.urls")),
     path("reports/", include("yuanqu.reports.urls")),
+    path("audit/", include("yuanqu.audit.urls")),
     path("", include("yuanqu.dashboard.urls")),
 ]

@@ -82,3 +82,21 @@ def gate(monkeypatch):
     yield event
     event.set()  # never leave a thread waiting
     services.wait_for_jobs(timeout=120)
+
+
+@pytest.fixture(autouse=True)
+def _content_types_after_flush(request):
+    """A `serialized_rollback` test's teardown flushes without recreating content types, so
+    the next transactional test would start with none — and every audit-log entry (which
+    points at a content type) would fail its foreign key. Recreate them for such tests."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    for config in apps.get_app_configs():
+        create_contenttypes(config, verbosity=0)

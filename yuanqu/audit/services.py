@@ -34,6 +34,9 @@ EVENTS = {
     "write": "修改",
 }
 
+# Field changes auditlog records by itself (registered models), by LogEntry.action.
+MODEL_EVENTS = {"create": "新增", "update": "修改", "delete": "删除"}
+
 
 def audit_event(
     *,
@@ -67,8 +70,105 @@ def audit_event(
         action=LogEntry.Action.ACCESS,
         changes=changes or None,
         actor=actor,
+        actor_email=(getattr(actor, "email", "") or None) if actor else None,
         remote_addr=remote_addr,
+        changes_text=_summary(event, data),
         additional_data=data,
+    )
+
+
+def _summary(event: str, data: dict[str, Any]) -> str:
+    """A line of plain text for the page's search box (JSON keeps Chinese escaped on SQLite,
+    so the searchable words are written here as well)."""
+    parts = [EVENTS.get(event, event)]
+    for key in ("username", "file", "kind", "kind_label", "period", "title", "format", "status"):
+        value = data.get(key)
+        if value:
+            parts.append(str(value))
+    return " ".join(parts)[:1000]
+
+
+def client_addr(request: Any) -> str | None:
+    """The client's address as the web server saw it (None outside a request)."""
+    meta = getattr(request, "META", None) or {}
+    return meta.get("REMOTE_ADDR") or None
+
+
+def audit_request(
+    request: Any,
+    *,
+    event: str,
+    park: Any = None,
+    target: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+) -> LogEntry:
+    """`audit_event` for a request: its user and address. One line at an export or a report
+    download."""
+    if park is None:
+        park = _park_from_request(request)
+    return audit_event(
+        user=getattr(request, "user", None),
+        event=event,
+        target=target,
+        park=park,
+        detail={"path": getattr(request, "path", ""), **(detail or {})},
+        remote_addr=client_addr(request),
+    )
+
+
+def _park_from_request(request: Any) -> Any:
+    from yuanqu.registry.models import Park
+
+    get = getattr(request, "GET", {})
+    code = get.get("park") if hasattr(get, "get") else None
+    if code:
+        return Park.objects.filter(code=code).first()
+    user = getattr(request, "user", None)
+    return getattr(user, "park", None) if getattr(user, "is_authenticated", False) else None
+
+
+def audit_import(
+    *, user: Any, preview: Any, park: Any = None, source: str = "web"
+) -> LogEntry | None:
+    """ONE entry per import that tried to write (a preview writes nothing and is not logged
+    here; the import log keeps it): the file, kind, park, period, result, the counts of new /
+    changed / unchanged / deleted rows and the change table — the first rows of each action
+    with before → after, as the preview showed them."""
+    if getattr(preview, "dry_run", False):
+        return None
+    from yuanqu.imports.models import ImportRecord
+
+    record = ImportRecord.objects.filter(pk=preview.record_id).select_related("park").first()
+    if park is None and record is not None:
+        park = record.park
+    status = (
+        "committed" if preview.committed else ("failed" if preview.total_errors else "unchanged")
+    )
+    return audit_event(
+        user=user,
+        event="import",
+        target=record,
+        park=park,
+        detail={
+            "source": source,
+            "file": preview.file_name,
+            "sha256": preview.sha256,
+            "kind": preview.kind,
+            "period": record.period if record is not None else "",
+            "mode": record.mode if record is not None else "",
+            "status": status,
+            "counts": {
+                "rows": preview.rows_read,
+                "new": preview.new,
+                "changed": preview.changed,
+                "unchanged": preview.unchanged,
+                "deleted": preview.deleted,
+                "errors": preview.total_errors,
+                "warnings": preview.total_warnings,
+            },
+            "slices": list(preview.slices)[:200],
+            "sample": preview.sample,
+        },
     )
 
 

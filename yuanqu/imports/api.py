@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from yuanqu.audit.services import audit_request
 from yuanqu.imports import workbooks
 from yuanqu.imports.selectors import import_list_for
 
@@ -54,6 +55,7 @@ def export(
         )
     except ValueError as exc:
         raise HttpError(404, str(exc)) from exc
+    audit_request(request, event="export", detail={"kind": kind, "title": result.title})
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -20,6 +20,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from yuanqu.accounts.models import Role, User
+from yuanqu.audit.services import audit_import
 from yuanqu.imports import progress as job_progress
 from yuanqu.imports.engine import Preview, run_import
 from yuanqu.imports.models import ImportRecord
@@ -105,6 +106,7 @@ def web_import(
         progress=progress,
     )
     ImportRecord.objects.filter(pk=preview.record_id).update(stored_file=str(path))
+    audit_import(user=user, preview=preview, park=park)
     return preview
 
 

@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import ScopeDenied, is_global, park_for, parks_for
+from yuanqu.audit.services import audit_request
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.imports import progress as job_progress
 from yuanqu.imports import services, workbooks
@@ -229,6 +230,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
         )
     except ValueError as exc:
         raise Http404(str(exc)) from exc
+    audit_request(request, event="export", detail={"kind": kind, "title": result.title})
     return _xlsx(data, f"{result.title}.xlsx")
 
 

@@ -12,6 +12,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for
+from yuanqu.audit.services import audit_request
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.registry.models import Park
 from yuanqu.reports import services
@@ -86,7 +87,7 @@ def _monthly(request: HttpRequest, park: str, period: str, include_submitted: bo
         raise HttpError(422, str(exc)) from exc
 
 
-def _file(report: Report, fmt: str) -> HttpResponse:
+def _file(report: Report, fmt: str, request: HttpRequest | None = None) -> HttpResponse:
     if fmt not in services.FORMATS:
         raise HttpError(404, "格式只能是 docx、pdf、html")
     try:
@@ -95,6 +96,9 @@ def _file(report: Report, fmt: str) -> HttpResponse:
         raise HttpError(503, str(exc)) from exc
     except PdfConversionError as exc:
         raise HttpError(500, str(exc)) from exc
+    if request is not None:
+        detail = {"kind": report.kind, "title": report.title, "format": fmt}
+        audit_request(request, event="report_download", park=report.park, detail=detail)
     response = HttpResponse(data, content_type=services.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.title)}.{fmt}"
     return response
@@ -124,7 +128,7 @@ def annual_file(
 ) -> HttpResponse:
     if fmt not in services.FORMATS:
         raise HttpError(404, "格式只能是 docx、pdf、html")
-    return _file(_annual(request, park, year, as_of, include_submitted, projection), fmt)
+    return _file(_annual(request, park, year, as_of, include_submitted, projection), fmt, request)
 
 
 @router.get("/monthly", summary="月度经济运行分析（JSON）")
@@ -140,7 +144,7 @@ def monthly_file(
 ) -> HttpResponse:
     if fmt not in services.FORMATS:
         raise HttpError(404, "格式只能是 docx、pdf、html")
-    return _file(_monthly(request, park, period, include_submitted), fmt)
+    return _file(_monthly(request, park, period, include_submitted), fmt, request)
 
 
 @router.get("/catalogue", summary="报告变量目录（各节模板与上传的 Word 模板可用的变量）")

@@ -12,11 +12,24 @@ catalogue changed since the upload.
 from __future__ import annotations
 
 import io
+import re
+import sys
+import threading
+import time
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
+from django.conf import settings
 from docxtpl import DocxTemplate, Listing
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from yuanqu.reports.docx_layout import OfficialDocument
@@ -29,8 +42,175 @@ class TemplateCheckError(ValueError):
     """A template that cannot be used; the message is Chinese and names the problem."""
 
 
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def render_seconds() -> float:
+    """Wall-clock limit of one render (YUANQU_TEMPLATE_RENDER_SECONDS, default 10)."""
+    return float(_setting("YUANQU_TEMPLATE_RENDER_SECONDS", 10))
+
+
+def max_range() -> int:
+    """The most items a template's `range()` may produce (YUANQU_TEMPLATE_MAX_RANGE)."""
+    return _setting("YUANQU_TEMPLATE_MAX_RANGE", 10_000)
+
+
+def max_output_chars() -> int:
+    """The most characters a rendered template part may hold (YUANQU_TEMPLATE_MAX_OUTPUT)."""
+    return _setting("YUANQU_TEMPLATE_MAX_OUTPUT", 20_000_000)
+
+
+class RenderLimit(TemplateError):
+    """A render stopped by a limit (time, range, size); the message is Chinese."""
+
+
+class _LimitedTemplate(Template):
+    """Streams the output and stops once it exceeds the size limit, instead of building an
+    unbounded string first (Jinja's own `render` joins everything, then returns)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        limit = getattr(self.environment, "max_output", None) or max_output_chars()
+        parts: list[str] = []
+        total = 0
+        for chunk in self.generate(*args, **kwargs):
+            total += len(chunk)
+            if total > limit:
+                raise RenderLimit(
+                    f"模板生成的内容超过上限（{limit:,} 个字符）：请检查循环或重复的写法"
+                )
+            parts.append(chunk)
+        return "".join(parts)
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """The sandbox uploaded templates render in: Jinja's sandbox (no private attributes, no
+    unsafe calls) plus limits a trusted template never reaches — `range()` of at most
+    `max_range()` items, no string or list multiplied beyond the output limit, no huge powers.
+    The time limit is enforced around the render (`_run_limited`)."""
+
+    template_class = _LimitedTemplate
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.max_output = max_output_chars()
+        self.globals["range"] = self._range
+        self.filters["center"] = self._center
+
+    def _range(self, *args: Any) -> range:
+        try:
+            items = range(*args)
+        except TypeError as exc:
+            raise RenderLimit(f"range() 的参数必须是整数：{args!r}") from exc
+        limit = max_range()
+        if len(items) > limit:
+            shown = ", ".join(str(a) for a in args)
+            raise RenderLimit(
+                f"range({shown}) 有 {len(items):,} 项，模板中的 range 最多 {limit:,} 项"
+            )
+        return items
+
+    def _center(self, value: Any, width: int = 80) -> str:
+        if isinstance(width, int) and width > self.max_output:
+            raise RenderLimit(f"center 的宽度 {width:,} 超过上限")
+        return str(value).center(width)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+                    if len(seq) * times > self.max_output:
+                        raise RenderLimit("模板中的乘法会生成过长的内容，已停止")
+        if operator == "**" and isinstance(right, int) and abs(right) > 1000:
+            raise RenderLimit(f"模板中的乘方指数 {right} 过大，已停止")
+        return super().call_binop(context, operator, left, right)
+
+
 def sandbox() -> SandboxedEnvironment:
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    return LimitedSandbox(undefined=StrictUndefined, autoescape=True)
+
+
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
+_NO_ATTR = re.compile(r"^'(.+?)' has no attribute '([^']+)'$")
+_UNSAFE = re.compile(r"access to attribute '([^']+)' of '([^']+)' object is unsafe")
+_UNKNOWN_TAG = re.compile(r"Encountered unknown tag '([^']+)'")
+_UNEXPECTED = re.compile(r"unexpected '([^']+)'")
+_EXPECTED_END = re.compile(r"Unexpected end of template")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A Jinja error in Chinese, naming the variable or tag (and the line) where it can."""
+    text = str(getattr(exc, "message", None) or exc)
+    line = f"（第{exc.lineno}行附近）" if getattr(exc, "lineno", None) else ""
+    if isinstance(exc, RenderLimit):
+        return text
+    if isinstance(exc, UndefinedError):
+        m = _UNDEFINED.match(text)
+        if m:
+            return f"变量“{m.group(1)}”未定义：请对照“变量目录”核对拼写"
+        m = _NO_ATTR.match(text)
+        if m:
+            return f"“{m.group(1)}”没有字段“{m.group(2)}”：请对照“变量目录”核对字段名"
+        return f"模板使用了未定义的变量或字段（{text}）"
+    if isinstance(exc, SecurityError):
+        m = _UNSAFE.search(text)
+        if m:
+            return f"出于安全限制，模板不能访问“{m.group(1)}”"
+        return f"出于安全限制，模板中的这项操作不被允许（{text}）"
+    if isinstance(exc, TemplateSyntaxError):
+        m = _UNKNOWN_TAG.search(text)
+        if m:
+            return f"占位符写法有误{line}：不认识的标签“{m.group(1)}”（是否拼错，或缺少对应的 end 标签？）"
+        m = _UNEXPECTED.search(text)
+        if m:
+            return f"占位符写法有误{line}：多余或位置不对的“{m.group(1)}”"
+        if _EXPECTED_END.search(text):
+            return f"占位符写法有误{line}：模板结束前缺少结束标签（如 endfor、endif）"
+        return f"占位符写法有误{line}（{text}）"
+    return f"模板渲染失败{line}（{text}）"
+
+
+class _Deadline(RenderLimit):
+    pass
+
+
+def _run_limited(render: Any, seconds: float) -> None:
+    """Run `render()` in a worker thread with a wall-clock limit.
+
+    The worker traces only the compiled template's own frames (Jinja names their code
+    "<template>") and raises there once the deadline passes, so a runaway loop stops within
+    a line; the caller stops waiting at the deadline whatever the worker is doing.
+    """
+    deadline = time.monotonic() + seconds
+    outcome: dict[str, BaseException] = {}
+
+    def local(frame: FrameType, event: str, arg: Any) -> Any:
+        if time.monotonic() > deadline:
+            raise _Deadline(f"模板渲染超过 {seconds:g} 秒，已停止：请检查模板中的循环")
+        return local
+
+    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "call" and frame.f_code.co_filename == "<template>":
+            return local
+        return None
+
+    def work() -> None:
+        sys.settrace(tracer)
+        try:
+            render()
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+        finally:
+            sys.settrace(None)
+
+    worker = threading.Thread(target=work, name="yuanqu-template-render", daemon=True)
+    worker.start()
+    worker.join(seconds + 0.5)
+    if worker.is_alive():
+        raise _Deadline(f"模板渲染超过 {seconds:g} 秒，已停止：请检查模板中的循环")
+    if "error" in outcome:
+        raise outcome["error"]
 
 
 def _open(source: str | Path | IO[bytes]) -> DocxTemplate:
@@ -50,8 +230,7 @@ def check_template(source: str | Path | IO[bytes], kind: str) -> list[str]:
     except TemplateCheckError:
         raise
     except TemplateError as exc:
-        line = f"（第{exc.lineno}行附近）" if getattr(exc, "lineno", None) else ""
-        raise TemplateCheckError(f"模板中的占位符写法有误{line}：{exc}") from exc
+        raise TemplateCheckError(describe_error(exc)) from exc
     except Exception as exc:
         raise TemplateCheckError(
             f"无法读取模板：请上传 Word .docx 文件（{type(exc).__name__}）"
@@ -80,9 +259,13 @@ def render_template(source: str | Path | IO[bytes], report: Report) -> bytes:
         if name.endswith("_text") and isinstance(value, str) and "\n" in value:
             context[name] = Listing(value.replace("\n", "\n\u3000\u3000"))
     try:
-        tpl.render(context, jinja_env=sandbox(), autoescape=True)
+        _run_limited(
+            lambda: tpl.render(context, jinja_env=sandbox(), autoescape=True), render_seconds()
+        )
     except TemplateError as exc:
-        raise TemplateCheckError(f"模板渲染失败：{exc}") from exc
+        raise TemplateCheckError(f"模板渲染失败：{describe_error(exc)}") from exc
+    except (OverflowError, MemoryError, RecursionError) as exc:
+        raise TemplateCheckError("模板渲染失败：模板中的循环或运算过大，已停止") from exc
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for, parks_for
+from yuanqu.audit.services import audit_request
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.economy.selectors import latest_period
 from yuanqu.registry.models import Park
@@ -168,11 +169,14 @@ def download(request: HttpRequest) -> HttpResponse:
         report = _build(params, park)
         template_id = request.GET.get("template")
         if template_id:
+            if not template_id.isdigit():
+                raise ReportError(f"模板编号“{template_id[:20]}”无效：请在模板列表中选择")
             tpl = ReportTemplate.objects.filter(park=park, pk=template_id, kind=report.kind).first()
             if tpl is None:
                 raise Http404("模板不存在")
             with tpl.file.open("rb") as stream:
                 data = user_templates.render_template(stream, report)
+            _audit_download(request, report, "docx", template=tpl)
             return _file_response(data, "docx", report.title)
         data = services.render(report, fmt)
     except (PeriodError, ReportError, user_templates.TemplateCheckError) as exc:
@@ -181,7 +185,17 @@ def download(request: HttpRequest) -> HttpResponse:
     except (PdfUnavailable, PdfConversionError) as exc:
         messages.error(request, f"{exc}。可先下载 Word 版本。")
         return redirect(f"/reports/?{request.GET.urlencode()}")
+    _audit_download(request, report, fmt)
     return _file_response(data, fmt, report.title)
+
+
+def _audit_download(
+    request: HttpRequest, report: Report, fmt: str, template: ReportTemplate | None = None
+) -> None:
+    detail = {"kind": report.kind, "title": report.title, "format": fmt}
+    if template is not None:
+        detail["template"] = template.name
+    audit_request(request, event="report_download", park=report.park, detail=detail)
 
 
 @login_required

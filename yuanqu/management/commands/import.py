@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yuanqu.audit.services import audit_import
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.imports.engine import IMPORTERS, load_kinds, run_import
 from yuanqu.registry.models import Park
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         )
         if progress is not None:
             progress.close()
+        audit_import(user=None, preview=preview, park=park, source="cli")
         self.stdout.write(f"文件：{path.name}（{preview.kind or '未识别'}）")
         # Errors first: they are what stops the import.
         ordered = preview.errors + preview.warnings
