@@ -19,7 +19,6 @@ from importlib.util import find_spec
 from typing import Any
 
 from django.apps import apps
-from django.core.signals import setting_changed
 
 
 @dataclass(frozen=True)
@@ -129,12 +128,18 @@ class ModuleSpec:
     departments: tuple[tuple[str, str], ...] = field(default=())
 
 
-@cache
 def modules() -> tuple[ModuleSpec, ...]:
     """Every installed app's `MODULE`, in `INSTALLED_APPS` order."""
+    # Keyed by the installed apps, so a test that installs an extra app
+    # (override_settings(INSTALLED_APPS=…)) sees its module, even in the apps' ready().
+    return _modules_of(tuple(config.name for config in apps.get_app_configs()))
+
+
+@cache
+def _modules_of(app_names: tuple[str, ...]) -> tuple[ModuleSpec, ...]:
     found = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.module"
+    for app_name in app_names:
+        name = f"{app_name}.module"
         if find_spec(name) is None:
             continue
         spec = getattr(import_module(name), "MODULE", None)
@@ -205,15 +210,6 @@ def import_all(attribute: str) -> Iterator[str]:
         for path in getattr(m, attribute):
             import_module(path)
             yield path
-
-
-def _forget(*, setting: str, **_: Any) -> None:
-    # Tests that install an extra app (override_settings(INSTALLED_APPS=…)) must see its module.
-    if setting == "INSTALLED_APPS":
-        modules.cache_clear()
-
-
-setting_changed.connect(_forget)
 
 
 def resolve(target: str) -> Callable[..., Any]:

@@ -1,6 +1,13 @@
 """经济运行: the module's declaration (yuanqu.core.modules)."""
 
-from yuanqu.core.modules import DataKind, DemoPart, ExportKind, ModuleSpec, NavEntry
+from yuanqu.core.modules import (
+    CockpitCard,
+    DataKind,
+    DemoPart,
+    ExportKind,
+    ModuleSpec,
+    NavEntry,
+)
 
 MODULE = ModuleSpec(
     key="economy",
@@ -28,5 +35,8 @@ MODULE = ModuleSpec(
         DataKind("park-indicators", "园区指标（部门发布数）", reviewed_by="economy"),
     ),
     demo_parts=(DemoPart("economy", "1", "yuanqu.demo.economy:load_economy", 30),),
+    cockpit_cards=(
+        CockpitCard("economy-output", "规上工业总产值", "yuanqu.economy.cockpit:output_card", 10),
+    ),
     departments=(("JFJ", "经发局"),),
 )
