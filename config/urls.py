@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from yuanqu.api.api import api
+from yuanqu.core.modules import url_mounts
 
 admin.site.site_header = "园区经济运行与项目管理平台 · 管理后台"
 admin.site.site_title = "yuanqu 管理后台"
@@ -11,9 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("yuanqu.accounts.urls")),
-    path("imports/", include("yuanqu.imports.urls")),
-    path("economy/", include("yuanqu.economy.urls")),
-    path("reports/", include("yuanqu.reports.urls")),
-    path("audit/", include("yuanqu.audit.urls")),
-    path("", include("yuanqu.dashboard.urls")),
+    # Every installed module's pages, under the prefix it declares (ModuleSpec.urls).
+    *(path(prefix, include(urlconf)) for prefix, urlconf in url_mounts()),
 ]

@@ -6,5 +6,7 @@ from yuanqu.core.modules import ModuleSpec, NavEntry
 MODULE = ModuleSpec(
     key="audit",
     label="审计日志",
-    nav=(NavEntry("审计日志", "audit:index", 95, permission="yuanqu.view_audit"),),
+    nav=(NavEntry("审计日志", "audit:index", 96, permission="yuanqu.view_audit"),),
+    urls="yuanqu.audit.urls",
+    url_prefix="audit/",
 )

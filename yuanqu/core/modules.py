@@ -25,9 +25,10 @@ from django.apps import apps
 class NavEntry:
     """One item of the top navigation.
 
-    `url_name` is reversed (None while the page is not built: shown as 建设中). `permission`
-    is a rules permission name asked with the user's current park as object (None: every
-    signed-in user who may read the park); `enterprise` says whether an enterprise user sees it.
+    `url_name` is reversed; an entry whose page is not there (None, or a name that does not
+    reverse) is left out, so a module not installed is not in the navigation. `permission` is
+    a rules permission name asked with the user's current park as object (None: every
+    signed-in user); `enterprise` says whether an enterprise user sees it.
     """
 
     label: str
@@ -63,8 +64,20 @@ class DemoPart:
 
 @dataclass(frozen=True)
 class ReportKind:
+    """A kind of generated report ("annual", "monthly", …): sections register against its key."""
+
     key: str
     label: str
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """An export offered by `yuanqu export` and the pages: `target` is
+    "module.path:function(*, user, park, period, year) -> Export"."""
+
+    key: str
+    label: str
+    target: str
 
 
 @dataclass(frozen=True)
@@ -98,8 +111,13 @@ class ModuleSpec:
     write_area: str | None = None
     write_label: str = ""
     nav: tuple[NavEntry, ...] = ()
+    # The module's URLconf ("yuanqu.economy.urls"), mounted by config/urls.py under
+    # `url_prefix` ("economy/"; "" for the site root, mounted last).
+    urls: str | None = None
+    url_prefix: str = ""
+    # Modules holding the module's `@register`ed import kinds (each with a Chinese `label`).
     importers: tuple[str, ...] = ()
-    exporters: tuple[str, ...] = ()
+    exporters: tuple[ExportKind, ...] = ()
     data_kinds: tuple[DataKind, ...] = ()
     demo_parts: tuple[DemoPart, ...] = ()
     report_sections: tuple[str, ...] = ()
@@ -110,12 +128,18 @@ class ModuleSpec:
     departments: tuple[tuple[str, str], ...] = field(default=())
 
 
-@cache
 def modules() -> tuple[ModuleSpec, ...]:
     """Every installed app's `MODULE`, in `INSTALLED_APPS` order."""
+    # Keyed by the installed apps, so a test that installs an extra app
+    # (override_settings(INSTALLED_APPS=…)) sees its module, even in the apps' ready().
+    return _modules_of(tuple(config.name for config in apps.get_app_configs()))
+
+
+@cache
+def _modules_of(app_names: tuple[str, ...]) -> tuple[ModuleSpec, ...]:
     found = []
-    for config in apps.get_app_configs():
-        name = f"{config.name}.module"
+    for app_name in app_names:
+        name = f"{app_name}.module"
         if find_spec(name) is None:
             continue
         spec = getattr(import_module(name), "MODULE", None)
@@ -150,6 +174,25 @@ def demo_parts() -> list[DemoPart]:
 
 def report_kinds() -> dict[str, str]:
     return {k.key: k.label for m in modules() for k in m.report_kinds}
+
+
+def exporters() -> dict[str, ExportKind]:
+    """Export kinds of every installed module: key → declaration (a key declared twice is an
+    error, as for modules)."""
+    found: dict[str, ExportKind] = {}
+    for m in modules():
+        for e in m.exporters:
+            if e.key in found:
+                raise RuntimeError(f"导出类型重复：{e.key}")
+            found[e.key] = e
+    return found
+
+
+def url_mounts() -> list[tuple[str, str]]:
+    """(prefix, urlconf) of every module that declares `urls`, the site root ("") last so
+    that it does not shadow the others."""
+    mounts = [(m.url_prefix, m.urls) for m in modules() if m.urls]
+    return sorted(mounts, key=lambda pm: pm[0] == "")
 
 
 def cockpit_cards() -> list[CockpitCard]:

@@ -7,48 +7,41 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
+from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import parks_for
-
-# (label, url name or None while the module is not built yet)
-MODULES: list[tuple[str, str | None]] = [
-    ("首页", "home"),
-    ("经济运行", "economy:index"),
-    ("重点项目", None),
-    ("招商引资", None),
-    ("土地", None),
-    ("资金", None),
-    ("企业诉求", None),
-    ("督办", None),
-    ("报告", "reports:index"),
-    ("数据导入", "imports:index"),
-]
+from yuanqu.core.modules import nav_entries
 
 
 def current_park_code(request: HttpRequest) -> str:
     return request.GET.get("park") or request.session.get("park", "")
 
 
+def nav_items(request: HttpRequest, park: Any) -> list[dict[str, Any]]:
+    """The installed modules' navigation entries this user may open (ModuleSpec.nav): an
+    enterprise user only the entries marked for it, others those whose permission holds for
+    the current park; an entry whose page does not resolve (module not installed) is left out."""
+    user = request.user
+    enterprise = user.role == Role.ENTERPRISE
+    items = []
+    for entry in nav_entries():
+        if entry.url_name is None or (enterprise and not entry.enterprise):
+            continue
+        if entry.permission and not user.has_perm(entry.permission, park):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"label": entry.label, "url": url, "active": active})
+    return items
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
-    for label, name in MODULES:
-        url = None
-        if name:
-            try:
-                url = reverse(name)
-            except NoReverseMatch:
-                url = None
-        items.append(
-            {
-                "label": label,
-                "url": url,
-                "active": bool(url)
-                and (request.path == url or (url != "/" and request.path.startswith(url))),
-            }
-        )
     parks = list(parks_for(user).only("code", "name").order_by("code")[:200])
     code = current_park_code(request)
     current = next((p for p in parks if p.code == code), parks[0] if parks else None)
-    return {"nav_items": items, "nav_parks": parks, "current_park": current}
+    return {"nav_items": nav_items(request, current), "nav_parks": parks, "current_park": current}

@@ -6,4 +6,6 @@ MODULE = ModuleSpec(
     key="dashboard",
     label="首页",
     nav=(NavEntry("首页", "home", 0, enterprise=True),),
+    urls="yuanqu.dashboard.urls",
+    url_prefix="",
 )

@@ -5,8 +5,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from yuanqu.accounts import policy
 from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide
+from yuanqu.dashboard.context import navigation
+from yuanqu.dashboard.selectors import cockpit_cards_for, cockpit_period
 from yuanqu.registry.selectors import enterprise_list_for, park_get_for, park_list_for
 
 
@@ -19,7 +22,22 @@ def home(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     parks = park_list_for(user=user, search=search)
     page = Paginator(parks, 50).get_page(request.GET.get("page"))
-    return render(request, "dashboard/home.html", {"page": page, "q": search})
+    context = {"page": page, "q": search, **_cockpit(request)}
+    return render(request, "dashboard/home.html", context)
+
+
+def _cockpit(request: HttpRequest) -> dict[str, object]:
+    """The current park's cockpit cards (each module's `cockpit_cards`), for readers of its
+    park-wide figures."""
+    park = navigation(request).get("current_park")
+    if park is None or not policy.can_read_park(request.user, park):
+        return {}
+    period = cockpit_period(park=park)
+    return {
+        "cockpit_park": park,
+        "cockpit_period": period,
+        "cards": cockpit_cards_for(park=park, period=period),
+    }
 
 
 @login_required

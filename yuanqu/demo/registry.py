@@ -19,6 +19,7 @@ from yuanqu.registry.models import (
     Park,
     Region,
 )
+from yuanqu.registry.services import enterprises_create_many
 
 SEED = 20221231
 YEARS = range(2019, 2024)
@@ -229,23 +230,26 @@ def load_registry() -> dict[str, Park]:
             profile = _scale_profile(rng, i, established.year)
             if code in existing:
                 continue
-            enterprise = Enterprise(
-                credit_code=code,
-                name=name,
-                park=park,
-                cluster=cluster,
-                industry_code=INDUSTRY_CODES[cluster.name],
-                land_area_mu=land,
-                established_on=established,
-                status=Enterprise.Status.OPERATING if profile[-1] else Enterprise.Status.SUSPENDED,
+            new_enterprises.append(
+                {
+                    "credit_code": code,
+                    "name": name,
+                    "park": park,
+                    "cluster": cluster,
+                    "industry_code": INDUSTRY_CODES[cluster.name],
+                    "land_area_mu": land,
+                    "established_on": established,
+                    "status": Enterprise.Status.OPERATING
+                    if profile[-1]
+                    else Enterprise.Status.SUSPENDED,
+                }
             )
-            new_enterprises.append(enterprise)
-            scales.append((enterprise, profile, rng.randint(3, 10), rng.choice(EXIT_REASONS)))
-        Enterprise.objects.bulk_create(new_enterprises)
+            scales.append((profile, rng.randint(3, 10), rng.choice(EXIT_REASONS)))
+        made = enterprises_create_many(rows=new_enterprises)
         EnterpriseScale.objects.bulk_create(
             [
                 obj
-                for e, prof, month, reason in scales
+                for e, (prof, month, reason) in zip(made, scales, strict=True)
                 for obj in _scale_rows(e, prof, month, reason)
             ]
         )

@@ -32,6 +32,7 @@ from yuanqu.imports.engine import FieldSpec, Importer, Issue, Preview, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedRow
 from yuanqu.imports.status import StatusError, locked_change, locked_slices, slices_touch
 from yuanqu.registry.models import Enterprise, Park
+from yuanqu.registry.services import enterprises_create_many
 
 AMOUNT_UNITS = ("元", "千元", "万元", "亿元")
 
@@ -817,12 +818,11 @@ class EnterpriseReportImporter(Importer):
     ) -> None:
         missing = {r.credit_code: r.park for r in create if r.enterprise is None}
         if missing:
-            made = Enterprise.objects.bulk_create(
-                [
-                    Enterprise(credit_code=c, name=self.new_codes[c], park=p)
+            made = enterprises_create_many(
+                rows=[
+                    {"credit_code": c, "name": self.new_codes[c], "park": p}
                     for c, p in missing.items()
-                ],
-                batch_size=1000,
+                ]
             )
             for e in made:
                 self.created[e.credit_code] = EnterpriseRef(

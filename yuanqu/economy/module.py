@@ -1,6 +1,13 @@
 """经济运行: the module's declaration (yuanqu.core.modules)."""
 
-from yuanqu.core.modules import DataKind, DemoPart, ModuleSpec, NavEntry
+from yuanqu.core.modules import (
+    CockpitCard,
+    DataKind,
+    DemoPart,
+    ExportKind,
+    ModuleSpec,
+    NavEntry,
+)
 
 MODULE = ModuleSpec(
     key="economy",
@@ -8,11 +15,28 @@ MODULE = ModuleSpec(
     write_area="economy",
     write_label="经济运行数据（企业名录、规上名单、企业报表、园区指标、目标）、审核与锁定",
     nav=(NavEntry("经济运行", "economy:index", 20),),
+    urls="yuanqu.economy.urls",
+    url_prefix="economy/",
     importers=("yuanqu.economy.importers",),
+    exporters=(
+        ExportKind("enterprise-reports", "企业月度报表", "yuanqu.imports.exporters:export_reports"),
+        ExportKind(
+            "park-indicators", "园区指标", "yuanqu.imports.exporters:export_park_indicators"
+        ),
+        ExportKind("targets", "年度目标", "yuanqu.imports.exporters:export_targets"),
+        ExportKind(
+            "enterprise-summary",
+            "规上工业企业主要指标汇总表",
+            "yuanqu.imports.exporters:export_summary",
+        ),
+    ),
     data_kinds=(
         DataKind("enterprise-reports", "企业月度报表", reviewed_by="economy"),
         DataKind("park-indicators", "园区指标（部门发布数）", reviewed_by="economy"),
     ),
     demo_parts=(DemoPart("economy", "1", "yuanqu.demo.economy:load_economy", 30),),
+    cockpit_cards=(
+        CockpitCard("economy-output", "规上工业总产值", "yuanqu.economy.cockpit:output_card", 10),
+    ),
     departments=(("JFJ", "经发局"),),
 )

@@ -323,10 +323,13 @@ class Importer:
 
 
 IMPORTERS: dict[str, type[Importer]] = {}
+# Every kind ever registered; `load_kinds` keeps in IMPORTERS those of installed modules.
+_REGISTERED: dict[str, type[Importer]] = {}
 
 
 def register(cls: type[Importer]) -> type[Importer]:
     """Class decorator: make a kind available to `yuanqu import`, the web upload and templates."""
+    _REGISTERED[cls.kind] = cls
     IMPORTERS[cls.kind] = cls
     return cls
 
@@ -336,22 +339,41 @@ def get_importer(kind: str) -> type[Importer]:
     try:
         return IMPORTERS[kind]
     except KeyError:
-        known = "、".join(sorted(IMPORTERS))
-        raise ValueError(f"未知的数据类型“{kind}”；可用：{known}") from None
+        raise ValueError(f"未知的数据类型“{kind}”；可用：{kinds_text()}") from None
 
 
 def load_kinds() -> None:
-    # Each app registers its kinds in its importers module; import them lazily so that the
-    # engine has no import-time dependency on the apps.
-    from importlib import import_module
-    from importlib.util import find_spec
+    """The import kinds of the installed modules: each module lists the modules holding its
+    `@register`ed importers (`ModuleSpec.importers`). A kind whose module was loaded through
+    a module no longer installed (a test app removed again) is dropped."""
+    from yuanqu.core.modules import import_all
 
-    from django.apps import apps
+    active = set(import_all("importers"))
+    _IMPORTER_PATHS.update(active)
+    stale = _IMPORTER_PATHS - active
+    kinds = {k: c for k, c in _REGISTERED.items() if c.__module__ not in stale}
+    if kinds != IMPORTERS:
+        IMPORTERS.clear()
+        IMPORTERS.update(kinds)
 
-    for app in apps.get_app_configs():
-        name = f"{app.name}.importers"
-        if app.name.startswith("yuanqu.") and find_spec(name) is not None:
-            import_module(name)
+
+_IMPORTER_PATHS: set[str] = set()
+
+
+def kind_label(kind: str) -> str:
+    """The Chinese name of an import kind ("enterprise-reports" → "企业月度报表"), for every
+    place a user sees one; an unknown kind (an old record) is shown as stored."""
+    load_kinds()
+    cls = IMPORTERS.get(kind) or _REGISTERED.get(kind)
+    return cls.label if cls is not None else kind
+
+
+def kinds_text(kinds: Iterable[str] | None = None) -> str:
+    """ "企业月度报表（enterprise-reports）、…" for messages listing the kinds one may use."""
+    load_kinds()
+    return "、".join(
+        f"{kind_label(k)}（{k}）" for k in sorted(IMPORTERS if kinds is None else kinds)
+    )
 
 
 def file_sha256(path: Path) -> str:

@@ -330,6 +330,7 @@ def export_import_log(*, user: Any = None, park: str | None = None, **_: Any) ->
     """The import log as the 数据导入 page lists it (the user's scope), newest first."""
     from django.utils import timezone
 
+    from yuanqu.imports.engine import kind_label
     from yuanqu.imports.models import ImportRecord
     from yuanqu.imports.selectors import import_list_for
 
@@ -358,7 +359,7 @@ def export_import_log(*, user: Any = None, park: str | None = None, **_: Any) ->
             yield [
                 timezone.localtime(r.created_at).replace(tzinfo=None, microsecond=0),
                 r.user.username if r.user else "命令行",
-                r.kind,
+                kind_label(r.kind),
                 r.park.code if r.park else "",
                 r.period,
                 r.file_name,

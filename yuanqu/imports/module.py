@@ -1,9 +1,12 @@
 """数据导入: the module's declaration (yuanqu.core.modules)."""
 
-from yuanqu.core.modules import ModuleSpec, NavEntry
+from yuanqu.core.modules import ExportKind, ModuleSpec, NavEntry
 
 MODULE = ModuleSpec(
     key="imports",
     label="数据导入",
     nav=(NavEntry("数据导入", "imports:index", 95, enterprise=True),),
+    urls="yuanqu.imports.urls",
+    url_prefix="imports/",
+    exporters=(ExportKind("import-log", "导入记录", "yuanqu.imports.exporters:export_import_log"),),
 )

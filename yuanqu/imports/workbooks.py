@@ -159,15 +159,25 @@ class Export:
 
 
 Exporter = Callable[..., Export]
+# kind → function, filled by `load_exporters` from the installed modules' declarations.
 EXPORTERS: dict[str, Exporter] = {}
 
 
 def exporter(kind: str) -> Callable[[Exporter], Exporter]:
+    """Marks an export function for readers; it is offered only when a module declares it
+    (`ModuleSpec.exporters`, with its Chinese label), so a module not installed exports nothing."""
+
     def wrap(fn: Exporter) -> Exporter:
-        EXPORTERS[kind] = fn
         return fn
 
     return wrap
+
+
+def export_label(kind: str) -> str:
+    from yuanqu.core.modules import exporters
+
+    found = exporters().get(kind)
+    return found.label if found else kind
 
 
 def export_workbook(export: Export) -> bytes:
@@ -233,7 +243,8 @@ def print_workbook(export: Export, *, subtitle: str = "") -> bytes:
 def run_export(kind: str, *, user: Any = None, **filters: Any) -> tuple[Export, bytes]:
     load_exporters()
     if kind not in EXPORTERS:
-        raise ValueError(f"未知的导出类型“{kind}”；可用：{'、'.join(sorted(EXPORTERS))}")
+        known = "、".join(f"{export_label(k)}（{k}）" for k in sorted(EXPORTERS))
+        raise ValueError(f"未知的导出类型“{kind}”；可用：{known}")
     export = EXPORTERS[kind](user=user, **filters)
     if kind.endswith("-summary"):
         return export, print_workbook(export)
@@ -241,9 +252,13 @@ def run_export(kind: str, *, user: Any = None, **filters: Any) -> tuple[Export, 
 
 
 def load_exporters() -> None:
-    from importlib import import_module
+    """The export kinds the installed modules declare (`ModuleSpec.exporters`)."""
+    from yuanqu.core.modules import exporters, resolve
 
-    import_module("yuanqu.imports.exporters")
+    found = {key: resolve(e.target) for key, e in exporters().items()}
+    if found != EXPORTERS:
+        EXPORTERS.clear()
+        EXPORTERS.update(found)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,13 @@ from yuanqu.core.uscc import USCCError, validate_uscc
 from yuanqu.imports.engine import FieldSpec, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedRow
 from yuanqu.registry.models import Enterprise, EnterpriseScale, IndustryCluster, Park
-from yuanqu.registry.services import map_level, map_park_type, province_region
+from yuanqu.registry.services import (
+    enterprises_create_many,
+    enterprises_update_many,
+    map_level,
+    map_park_type,
+    province_region,
+)
 
 
 def text(value: Any) -> str:
@@ -314,6 +320,13 @@ class EnterpriseImporter(KeyedImporter):
                     "请删除该行；如企业确已迁入，请由系统管理员在后台修改所属园区",
                 )
         return super().plan(kept, preview)
+
+    def apply(self, plan: Any, preview: Any, record: Any) -> None:
+        # Through the registry's services, like every other write of enterprises.
+        enterprises_create_many(
+            rows=[{"credit_code": r.key, **r.values} for r in plan.create], batch_size=500
+        )
+        enterprises_update_many(changes=[(obj, row.values) for obj, row in plan.update])
 
 
 @register

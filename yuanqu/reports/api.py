@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for
 from yuanqu.audit.services import audit_request
+from yuanqu.core.modules import report_kinds
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.registry.models import Park
 from yuanqu.reports import services
@@ -149,8 +150,8 @@ def monthly_file(
 
 @router.get("/catalogue", summary="报告变量目录（各节模板与上传的 Word 模板可用的变量）")
 def variable_catalogue(request: HttpRequest, kind: str = "annual") -> dict[str, Any]:
-    if kind not in {"annual", "monthly"}:
-        raise HttpError(404, "报告类型只能是 annual 或 monthly")
+    if kind not in report_kinds():
+        raise HttpError(404, f"报告类型只能是 {'、'.join(report_kinds())}")
     data = catalogue(kind)
 
     def var(v: Any) -> dict[str, Any]:

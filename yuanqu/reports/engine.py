@@ -35,8 +35,8 @@ A *section* is a builder registered for a report kind ("annual", "monthly") at a
   out and the reason becomes a note, never a sentence with blanks.
 
 Later modules (项目建设, 招商引资, 载体开发, 营商环境) put their builders in a
-``report_sections.py`` of their app (found by :func:`load_sections` through Django's
-``autodiscover_modules``) and their templates in ``<app>/report_texts/``. The 问题与差距
+``report_sections.py`` of their app, declared in its ``module.py`` (``report_sections=``,
+found by :func:`load_sections` through the module registry) and their templates in ``<app>/report_texts/``. The 问题与差距
 section of the annual report collects *shortfalls* the same way (:func:`register_shortfall`).
 
 Templates live in ``yuanqu/reports/texts/`` (and each app's ``report_texts/``); an installation
@@ -430,21 +430,42 @@ def register_shortfall(
     return wrap
 
 
-_loaded = False
+_loaded: tuple[str, ...] | None = None
+_section_paths: set[str] = set()
+_dropped: set[str] = set()
+
+
+def _under(module: str, paths: Iterable[str]) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in paths)
 
 
 def load_sections() -> None:
-    """Import the built-in sections and every app's ``report_sections`` module (once)."""
+    """Import the report sections every installed module declares (`ModuleSpec.
+    report_sections`), again when the installed modules change; sections of a module no
+    longer installed are dropped."""
     global _loaded
-    if _loaded:
+    from yuanqu.core.modules import import_all, modules
+
+    if _loaded == tuple(m.key for m in modules()):
         return
-    from importlib import import_module
+    active = set(import_all("report_sections"))
+    for path in active & _dropped:
+        # Installed again after being dropped: run its registrations again.
+        import importlib
+        import sys
 
-    from django.utils.module_loading import autodiscover_modules
-
-    import_module("yuanqu.reports.sections")
-    autodiscover_modules("report_sections")
-    _loaded = True
+        for name in [n for n in sys.modules if _under(n, {path})]:
+            importlib.reload(sys.modules[name])
+    _section_paths.update(active)
+    stale = _section_paths - active
+    _dropped.clear()
+    _dropped.update(stale)
+    if stale:
+        for entries in SECTIONS.values():
+            entries[:] = [e for e in entries if not _under(e.builder.__module__, stale)]
+        for shortfalls in SHORTFALLS.values():
+            shortfalls[:] = [e for e in shortfalls if not _under(e.provider.__module__, stale)]
+    _loaded = tuple(m.key for m in modules())
 
 
 def sections_of(kind: str) -> list[SectionSpec]:

@@ -1,15 +1,23 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def validate_report_kind(value: str) -> None:
+    """A report kind is one a module declares (`ModuleSpec.report_kinds`): an open list, so a
+    new module's kind needs no migration."""
+    from yuanqu.core.modules import report_kinds
+
+    kinds = report_kinds()
+    if value not in kinds:
+        known = "、".join(f"{label}（{key}）" for key, label in kinds.items())
+        raise ValidationError(f"未知的报告类型“{value}”；可用：{known}")
 
 
 class ReportTemplate(models.Model):
     """A park's own .docx template (docxtpl placeholders over the variable catalogue)."""
-
-    class Kind(models.TextChoices):
-        ANNUAL = "annual", "年度工作总结"
-        MONTHLY = "monthly", "月度经济运行分析"
 
     park = models.ForeignKey(
         "registry.Park",
@@ -17,7 +25,7 @@ class ReportTemplate(models.Model):
         on_delete=models.CASCADE,
         related_name="report_templates",
     )
-    kind = models.CharField("报告类型", max_length=16, choices=Kind.choices)
+    kind = models.CharField("报告类型", max_length=32, validators=[validate_report_kind])
     name = models.CharField("名称", max_length=128)
     file = models.FileField("模板文件", upload_to="report_templates/")
     variables = models.JSONField("使用的变量", default=list)
@@ -37,3 +45,9 @@ class ReportTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def kind_label(self) -> str:
+        from yuanqu.core.modules import report_kinds
+
+        return report_kinds().get(self.kind, self.kind)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for, parks_for
 from yuanqu.audit.services import audit_request
+from yuanqu.core.modules import report_kinds
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.economy.selectors import latest_period
 from yuanqu.registry.models import Park
@@ -23,8 +24,6 @@ from yuanqu.reports import services, user_templates
 from yuanqu.reports.engine import BASE_VARIABLES, Report, ReportError, catalogue, docx_variables
 from yuanqu.reports.models import ReportTemplate
 from yuanqu.reports.pdf import PdfConversionError, PdfUnavailable, soffice_available
-
-KINDS = {"annual": "年度工作总结", "monthly": "月度经济运行分析"}
 
 
 def _park(request: HttpRequest) -> Park:
@@ -70,8 +69,8 @@ class Params:
 def _params(request: HttpRequest, park: Park) -> Params:
     get = request.GET
     kind = get.get("kind", "annual")
-    if kind not in KINDS:
-        raise ReportError(f"报告类型只能是：{'、'.join(KINDS.values())}")
+    if kind not in report_kinds():
+        raise ReportError(f"报告类型只能是：{'、'.join(report_kinds().values())}")
     include = get.get("include_submitted") == "1"
     latest = latest_period(park=park, include_submitted=include) or Period(2022, 12)
     period = parse_period(get["period"]) if get.get("period") else latest
@@ -106,7 +105,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "park": park,
         "parks": parks_for(request.user).order_by("code"),
-        "kinds": KINDS,
+        "kinds": report_kinds(),
         "projections": services.PROJECTION_METHODS,
         "pdf_available": soffice_available(),
     }
@@ -120,11 +119,11 @@ def index(request: HttpRequest) -> HttpResponse:
         context["error"] = str(exc)
         report = None
     kind = str(context["kind"])
-    context["kind_label"] = KINDS.get(kind, "")
+    context["kind_label"] = report_kinds().get(kind, "")
     context["templates"] = ReportTemplate.objects.filter(park=park, kind=kind).select_related(
         "uploaded_by"
     )
-    context["catalogue"] = _catalogue_rows(kind if kind in KINDS else "annual")
+    context["catalogue"] = _catalogue_rows(kind if kind in report_kinds() else "annual")
     if report is not None:
         context["report"] = report
         context["preview"] = mark_safe(services.to_html(report))  # our template, escaped
@@ -205,7 +204,7 @@ def upload_template(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     kind = request.POST.get("kind", "annual")
     back = f"/reports/?park={quote(park.code)}&kind={quote(kind)}"
-    if upload is None or kind not in KINDS:
+    if upload is None or kind not in report_kinds():
         messages.error(request, "请选择报告类型和要上传的 Word（.docx）模板文件")
         return redirect(back)
     if not upload.name.lower().endswith(".docx"):
@@ -247,6 +246,8 @@ def delete_template(request: HttpRequest, pk: int) -> HttpResponse:
 def sample_template(request: HttpRequest) -> HttpResponse:
     _park(request)
     kind = request.GET.get("kind", "annual")
-    if kind not in KINDS:
+    if kind not in report_kinds():
         raise Http404("报告类型不存在")
-    return _file_response(user_templates.sample_template(kind), "docx", f"{KINDS[kind]}模板示例")
+    return _file_response(
+        user_templates.sample_template(kind), "docx", f"{report_kinds()[kind]}模板示例"
+    )

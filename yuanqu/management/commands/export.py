@@ -4,7 +4,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yuanqu.imports.workbooks import EXPORTERS, load_exporters, run_export, template_workbook
+from yuanqu.imports.engine import kind_label
+from yuanqu.imports.workbooks import (
+    EXPORTERS,
+    export_label,
+    load_exporters,
+    run_export,
+    template_workbook,
+)
 
 
 class Command(BaseCommand):
@@ -12,7 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         load_exporters()
-        parser.add_argument("kind", help="、".join(sorted(EXPORTERS)))
+        parser.add_argument(
+            "kind", help="、".join(f"{k}（{export_label(k)}）" for k in sorted(EXPORTERS))
+        )
         parser.add_argument("-o", "--output", required=True, help="输出文件 .xlsx")
         parser.add_argument("--park", help="园区代码")
         parser.add_argument("--period", help="报告期 YYYY-MM")
@@ -27,7 +36,7 @@ class Command(BaseCommand):
             if o["template"]:
                 data = template_workbook(o["kind"])
                 out.write_bytes(data)
-                self.stdout.write(f"已生成 {o['kind']} 导入模板：{out}")
+                self.stdout.write(f"已生成“{kind_label(o['kind'])}”导入模板：{out}")
                 return
             export, data = run_export(o["kind"], park=o["park"], period=o["period"], year=o["year"])
         except (KeyError, ValueError) as exc:

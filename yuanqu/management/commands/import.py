@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.audit.services import audit_import
 from yuanqu.core.periods import PeriodError, parse_period
-from yuanqu.imports.engine import IMPORTERS, load_kinds, run_import
+from yuanqu.imports.engine import IMPORTERS, kinds_text, load_kinds, run_import
 from yuanqu.registry.models import Park
 
 
@@ -36,9 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{path}")
         load_kinds()
         if opts["kind"] and opts["kind"] not in IMPORTERS:
-            raise CommandError(
-                f"未知的数据类型“{opts['kind']}”；可用：{'、'.join(sorted(IMPORTERS))}"
-            )
+            raise CommandError(f"未知的数据类型“{opts['kind']}”；可用：{kinds_text()}")
         park = None
         if opts["park"]:
             park = Park.objects.filter(code=opts["park"]).first()

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from yuanqu.imports.engine import kind_label
 from yuanqu.imports.models import ImportRecord
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
                 "time": timezone.localtime(r.created_at).isoformat(timespec="seconds"),
                 "user": r.user.username if r.user else "命令行",
                 "kind": r.kind,
+                "kind_label": kind_label(r.kind),
                 "park": r.park.code if r.park else "",
                 "period": r.period,
                 "file": r.file_name,
@@ -49,7 +51,7 @@ class Command(BaseCommand):
         for row in rows:
             c = row["counts"] or {}
             self.stdout.write(
-                f"#{row['id']} {row['time'][:19].replace('T', ' ')} {row['user']} {row['kind']} "
+                f"#{row['id']} {row['time'][:19].replace('T', ' ')} {row['user']} {row['kind_label']} "
                 f"{row['park']} {row['period']} "
                 f"{row['file']} sha256:{row['sha256'][:12]} {row['status_label']} "
                 f"（读取 {c.get('rows', 0)}，新增 {c.get('new', 0)}，变更 {c.get('changed', 0)}，"
