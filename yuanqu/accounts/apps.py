@@ -5,3 +5,7 @@ class AccountsConfig(AppConfig):
     name = "yuanqu.accounts"
     label = "accounts"
     verbose_name = "用户与权限"
+
+    def ready(self) -> None:
+        # Registers the deploy checks and the login signal receiver.
+        from yuanqu.accounts import checks, middleware  # noqa: F401
