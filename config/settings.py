@@ -7,9 +7,13 @@ YUANQU_DATABASE_URL says so (psycopg 3).
 from __future__ import annotations
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("YUANQU_VAR_DIR", BASE_DIR / "var"))
@@ -35,9 +39,61 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("YUANQU_DEBUG", False)
-SECRET_KEY = os.environ.get(
-    "YUANQU_SECRET_KEY", "insecure-dev-key-set-YUANQU_SECRET_KEY-in-production"
+
+# The key older releases fell back to. It is public (it is in git), so with it anyone can forge
+# session cookies and password-reset tokens: never accepted outside YUANQU_DEBUG=1.
+INSECURE_SECRET_KEY = "insecure-dev-key-set-YUANQU_SECRET_KEY-in-production"
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY_HELP = (
+    "请设置环境变量 YUANQU_SECRET_KEY（至少 50 个随机字符，多台应用服务器须相同），"
+    "例如 python -c 'import secrets; print(secrets.token_urlsafe(64))' 的输出。 / "
+    "Set YUANQU_SECRET_KEY (50+ random characters, the same on every app server)."
 )
+
+
+def _secret_key_from_file(path: Path) -> str:
+    """The key of this installation, created on first start when there is none.
+
+    A fresh clone must run `make demo` and `make test` with no environment at all, and a key
+    that changes at each start would log everyone out, so the first process creates a random
+    key in $YUANQU_VAR_DIR/secret_key (mode 600) and every later one reads it. Created through a
+    hard link of a complete temporary file, so parallel first starts (pytest -n 2, the demo's
+    web server and worker) agree on one key and never read half a file. Several app servers
+    would each create their own: production sets YUANQU_SECRET_KEY instead (docs/deploy.md;
+    `check --deploy` warns, yuanqu.W001).
+    """
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(64))
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass  # another process won the race: use its key
+            finally:
+                tmp.unlink()
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"无法读取或创建密钥文件 {path}（{exc}）。{SECRET_KEY_HELP}"
+        ) from exc
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"密钥文件 {path} 内容过短或为空。{SECRET_KEY_HELP}")
+    return key
+
+
+SECRET_KEY = os.environ.get("YUANQU_SECRET_KEY", "").strip()
+SECRET_KEY_FROM_FILE = not SECRET_KEY
+if SECRET_KEY_FROM_FILE:
+    SECRET_KEY = _secret_key_from_file(SECRET_KEY_FILE)
+if not DEBUG and (SECRET_KEY == INSECURE_SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured(
+        "YUANQU_DEBUG 未开启时不能使用默认（公开的）SECRET_KEY。"
+        f"{SECRET_KEY_HELP} Refusing to start with the default SECRET_KEY while YUANQU_DEBUG is off."
+    )
 ALLOWED_HOSTS = env_list("YUANQU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
 INSTALLED_APPS = [
@@ -51,6 +107,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules",
     "auditlog",
+    # Serves Swagger UI's own copy (static/ninja/) instead of a CDN: /api/v1/docs works offline.
+    "ninja",
+    "axes",
+    "csp",
     "yuanqu",
     "yuanqu.core",
     "yuanqu.accounts",
@@ -67,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "yuanqu.accounts.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,6 +137,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a request flagged as locked out into the lock-out page
+    # (or JSON for the API) whatever view answered it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -117,18 +182,55 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# Object-level permissions (accounts.policy) answer user.has_perm(name, obj) through rules.
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+# AxesStandaloneBackend first: it refuses a locked-out username+IP before any password is
+# checked. The rules backend answers object permissions (the access policy); ModelBackend logs in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
+
+# 等级保护 (GB/T 22239-2019, 身份鉴别): at least 8 characters from at least three classes, not like
+# the username, not a common password. Applied where people choose passwords (admin, password
+# change, createsuperuser); the demo users' demo2022 is set with set_password and bypasses it.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "yuanqu.accounts.validators.MinimumLengthChineseValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "yuanqu.accounts.validators.CharacterClassesValidator",
+        "OPTIONS": {"min_classes": 3},
+    },
+]
+
+# Lock-out after repeated failures (django-axes), on the login form, the admin and HTTP Basic.
+# Keyed on the username+IP pair: a guesser is stopped on that account from that address, but
+# cannot lock a user out from everywhere by typing wrong passwords for them, and one office
+# behind a NAT address does not lock all its colleagues out with one mistyping user.
+AXES_FAILURE_LIMIT = env_int("YUANQU_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("YUANQU_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure during the lock-out restarts the cool-off (axes' default): a guesser who keeps trying
+# stays locked out; being keyed on username+IP, that never keeps the real user out elsewhere.
+AXES_LOCKOUT_CALLABLE = "yuanqu.accounts.views.locked_out"
+# Only the client address Django sees, unless a trusted proxy is declared (YUANQU_BEHIND_PROXY):
+# a forged X-Forwarded-For must not give a guesser a fresh counter per request.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Idle timeout (等级保护: 登录连接超时自动退出): a session ends this long after its last request.
+# Renewed by accounts.middleware.SessionIdleMiddleware at most once a minute rather than by
+# SESSION_SAVE_EVERY_REQUEST, which writes to the database on every request.
+SESSION_COOKIE_AGE = env_int("YUANQU_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = False
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -167,6 +269,49 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Speech mode (字/分钟): speaking and reading rates; DECISIONS.md.
 YUANQU_SPEAKING_RATE = env_int("YUANQU_SPEAKING_RATE", 200)
 YUANQU_READING_RATE = env_int("YUANQU_READING_RATE", 300)
+
+# HTTPS in production (docs/deploy.md). Off by default: `make demo` is plain http on 127.0.0.1.
+HTTPS = env_bool("YUANQU_HTTPS", False)
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("YUANQU_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YUANQU_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Off unless asked: once the domain is on browsers' preload list, undoing it takes months.
+    SECURE_HSTS_PRELOAD = env_bool("YUANQU_HSTS_PRELOAD", False)
+CSRF_TRUSTED_ORIGINS = env_list("YUANQU_CSRF_TRUSTED_ORIGINS", [])
+if env_bool("YUANQU_BEHIND_PROXY", False):
+    # Only behind a proxy that sets these headers itself and drops the client's copies;
+    # otherwise a client could claim https or any address.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = env_int("YUANQU_PROXY_COUNT", 1)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): only our own files. No inline script at all (handlers
+# live in static/js/behaviours.js); a page's own <style> block carries the request's nonce, and
+# htmx's injected indicator <style> is switched off (base.html's htmx-config meta; the rule is
+# in app.css). style attributes stay allowed: ECharts' tooltips and Swagger UI write markup with
+# style="…" that we cannot change, and an attribute cannot run script. data: images are the
+# favicon placeholder and Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -38,7 +38,13 @@ def realdata_dir() -> Path | None:
 
 
 def login_client(client, username: str, password: str = "demo2022"):
-    assert client.login(username=username, password=password), f"login failed for {username}"
+    from django.test import RequestFactory
+
+    # django-axes' backend needs the request (it counts failures by username+IP); the test
+    # client's login() passes none of its own.
+    request = RequestFactory().post("/accounts/login/")
+    ok = client.login(request=request, username=username, password=password)
+    assert ok, f"login failed for {username}"
     return client
 
 

@@ -10,3 +10,5 @@ class AccountsConfig(AppConfig):
         from yuanqu.accounts.policy import register_rules
 
         register_rules()
+        # Registers the deploy checks and the login signal receiver.
+        from yuanqu.accounts import checks, middleware  # noqa: F401

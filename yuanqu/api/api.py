@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError
 
 from yuanqu.accounts.scopes import ScopeDenied
-from yuanqu.api.auth import AUTH
+from yuanqu.api.auth import AUTH, WWW_AUTHENTICATE, docs_login_required
 from yuanqu.economy.api import router as economy_router
 from yuanqu.imports.api import router as imports_router
 from yuanqu.registry.api import router as registry_router
@@ -18,7 +19,25 @@ api = NinjaAPI(
     description="所有读取都经过数据范围控制：用户只能看到其园区、地区或企业的数据。",
     auth=AUTH,
     urls_namespace="api",
+    # Swagger UI from django-ninja's own static files ("ninja" in INSTALLED_APPS), not a CDN:
+    # parks' intranets have no internet. No validator badge: it would call validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_decorator=docs_login_required,
 )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {
+            "detail": "未登录或用户名、密码不正确：请先登录网页，或使用 HTTP Basic 认证（用户名和密码）。"
+        },
+        status=exc.status_code,
+    )
+    # Tells clients (curl --anyauth, the city platform's HTTP library) which scheme to retry with.
+    response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
 
 
 @api.exception_handler(ScopeDenied)
