@@ -19,7 +19,8 @@ class ScopeDenied(PermissionError):
 
 
 def is_global(user: User) -> bool:
-    return bool(user.is_superuser or user.role == Role.ADMIN)
+    # Anonymous users (the admin's login page asks too) have neither attribute.
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) == Role.ADMIN)
 
 
 def parks_for(user: User) -> QuerySet[Park]:
