@@ -160,11 +160,18 @@ class Export:
 
 Exporter = Callable[..., Export]
 EXPORTERS: dict[str, Exporter] = {}
+# Kinds whose rows are park-wide figures (every enterprise of a park, the park's indicators and
+# targets): refused to readers who may not read park-wide figures (enterprise users).
+PARK_WIDE: set[str] = set()
 
 
-def exporter(kind: str) -> Callable[[Exporter], Exporter]:
+def exporter(kind: str, *, park_wide: bool = False) -> Callable[[Exporter], Exporter]:
+    """Register an export kind; `park_wide` kinds are asked of the access policy first."""
+
     def wrap(fn: Exporter) -> Exporter:
         EXPORTERS[kind] = fn
+        if park_wide:
+            PARK_WIDE.add(kind)
         return fn
 
     return wrap
@@ -231,9 +238,21 @@ def print_workbook(export: Export, *, subtitle: str = "") -> bytes:
 
 
 def run_export(kind: str, *, user: Any = None, **filters: Any) -> tuple[Export, bytes]:
+    """Run an export in the reader's scope (`user=None`: the command-line operator). Raises
+    ValueError for an unknown kind or bad filters, ScopeDenied for what the reader may not
+    read: park-wide kinds for enterprise users, a park outside its scope."""
     load_exporters()
     if kind not in EXPORTERS:
         raise ValueError(f"未知的导出类型“{kind}”；可用：{'、'.join(sorted(EXPORTERS))}")
+    if user is not None and kind in PARK_WIDE:
+        from yuanqu.accounts import policy
+        from yuanqu.accounts.scopes import ScopeDenied
+
+        if not policy.reads_park_wide(user):
+            raise ScopeDenied("企业用户只能导出本企业的数据，不能导出园区汇总数据")
+        park = filters.get("park")
+        if park:
+            policy.park_readable(user, park)  # ScopeDenied (404) outside the reader's scope
     export = EXPORTERS[kind](user=user, **filters)
     if kind.endswith("-summary"):
         return export, print_workbook(export)
