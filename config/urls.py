@@ -14,5 +14,11 @@ urlpatterns = [
     path("imports/", include("yuanqu.imports.urls")),
     path("economy/", include("yuanqu.economy.urls")),
     path("reports/", include("yuanqu.reports.urls")),
+    path("mine/", include("yuanqu.mine.urls")),
     path("", include("yuanqu.dashboard.urls")),
 ]
+
+# Chinese error pages inside the site layout (yuanqu/templates/403.html, 404.html, 500.html).
+handler403 = "yuanqu.dashboard.errors.permission_denied"
+handler404 = "yuanqu.dashboard.errors.page_not_found"
+handler500 = "yuanqu.dashboard.errors.server_error"
