@@ -245,3 +245,48 @@ def test_error_pages_are_chinese_inside_the_layout(client, demo_db):
     assert denied.status_code == 403 and "只有经发局可以导入" in denied.content.decode()
     failed = errors.server_error(request)
     assert failed.status_code == 500 and "服务器出错了" in failed.content.decode()
+
+
+def test_every_link_an_enterprise_user_sees_works(qiye):
+    seen: set[str] = set()
+    for start in ["/", "/mine/", "/imports/"]:
+        html = qiye.get(start).content.decode()
+        for href in re.findall(r'href="(/[^"]*)"', html):
+            href = href.replace("&amp;", "&")
+            if href in seen or href.startswith("/static/") or href.startswith("/admin/"):
+                continue
+            seen.add(href)
+            response = qiye.get(href, follow=True)
+            assert response.status_code == 200, href
+    assert "/mine/" in seen or "/" in seen
+
+
+def test_import_logs_and_error_workbooks_are_the_uploaders_own(client, demo_db, tmp_path):
+    from yuanqu.imports.models import ImportRecord
+
+    jingfa = User.objects.get(username="jingfa")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("统一社会信用代码,企业名称\nX,Y\n", encoding="utf-8")
+    record = ImportRecord.objects.create(
+        kind="enterprise-reports",
+        file_name="park-month.xlsx",
+        sha256="0" * 64,
+        user=jingfa,
+        park=jingfa.park,
+        stored_file=str(bad),
+        issues=[{"level": "error", "row": 2, "column": "A", "message": "坏"}],
+    )
+    login_client(client, "qiye")
+    for url in [
+        f"/imports/{record.pk}/",
+        f"/imports/{record.pk}/errors.xlsx",
+        f"/imports/{record.pk}/progress/",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/api/v1/imports").json()["count"] == 0
+    ws = _sheet(client.get("/imports/export/import-log.xlsx").content)
+    assert ws.max_row == 1  # the header only
+    client.logout()
+    login_client(client, "jingfa")
+    assert client.get(f"/imports/{record.pk}/").status_code == 200
+    assert client.get(f"/imports/{record.pk}/errors.xlsx").status_code == 200
