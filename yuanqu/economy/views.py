@@ -508,7 +508,6 @@ def _ranking_context(request: HttpRequest, params: Params) -> dict[str, Any]:
 
     ctx.update(
         region=region,
-        region_parks=Park.objects.filter(region=region).count(),
         rows=[
             {
                 "rank": r.rank,
