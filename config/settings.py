@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "yuanqu.economy",
     "yuanqu.reports",
     "yuanqu.dashboard",
+    "yuanqu.mine",
     "yuanqu.demo",
     "yuanqu.audit",
 ]

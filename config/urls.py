@@ -15,3 +15,8 @@ urlpatterns = [
     # Every installed module's pages, under the prefix it declares (ModuleSpec.urls).
     *(path(prefix, include(urlconf)) for prefix, urlconf in url_mounts()),
 ]
+
+# Chinese error pages inside the site layout (yuanqu/templates/403.html, 404.html, 500.html).
+handler403 = "yuanqu.dashboard.errors.permission_denied"
+handler404 = "yuanqu.dashboard.errors.page_not_found"
+handler500 = "yuanqu.dashboard.errors.server_error"

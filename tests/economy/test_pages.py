@@ -218,10 +218,13 @@ def test_ranking_panel_ranks_the_region_like_the_api(admin):
     assert "<html" in get(admin, "/economy/ranking/?park=DEMO&period=2022-12")
 
 
-def test_ranking_shows_only_parks_in_the_users_scope(leader):
+def test_ranking_shows_the_whole_region_to_a_park_user(leader):
+    # Rankings are published (DECISIONS.md): a park leader sees its region's parks ranked,
+    # park totals only, never another park's enterprise rows.
     fragment = get(leader, "/economy/ranking/?park=DEMO&period=2022-12", HTTP_HX_REQUEST="true")
-    assert [i["code"] for i in payload(fragment, "economy-ranking")["items"]] == ["DEMO"]
-    assert "示范高新技术产业园区" not in fragment and "排名只含您有权查看的园区" in fragment
+    codes = [i["code"] for i in payload(fragment, "economy-ranking")["items"]]
+    assert sorted(codes) == ["DEMO", "DEMO2", "DEMO3", "DEMO4"]
+    assert "示范高新技术产业园区" in fragment
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,9 +388,10 @@ def test_export_neutralises_text_that_looks_like_a_formula(admin):
 
 def test_enterprise_users_and_out_of_scope_parks_get_404(client, demo_db):
     login_client(client, "qiye")
+    for url in ["/economy/", "/economy/?park=DEMO&period=2022-12"]:
+        # The page an enterprise user may follow leads to its own figures (本企业).
+        assert client.get(url)["Location"] == "/mine/", url
     for url in [
-        "/economy/",
-        "/economy/?park=DEMO&period=2022-12",
         "/economy/ranking/?park=DEMO",
         "/economy/export.xlsx?park=DEMO&period=2022-12&table=parts",
     ]:

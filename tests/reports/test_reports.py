@@ -488,9 +488,9 @@ def test_session_park_is_the_default(admin):
 
 def test_scopes_enterprise_users_and_other_parks_get_404(client, demo_db):
     login_client(client, "qiye")
+    for url in ("/reports/", "/reports/?park=DEMO"):
+        assert client.get(url)["Location"] == "/mine/", url  # its own figures: 本企业
     for url in (
-        "/reports/",
-        "/reports/?park=DEMO",
         "/reports/download/?park=DEMO&kind=annual&year=2022",
         "/api/v1/reports/annual?park=DEMO&year=2022",
         "/api/v1/reports/annual.docx?park=DEMO&year=2022",

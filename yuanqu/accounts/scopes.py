@@ -70,8 +70,3 @@ def park_for(user: User, code: str) -> Park:
     if park is None:
         raise ScopeDenied(f"园区“{code}”不存在或无权访问")
     return park
-
-
-def can_read_park_wide(user: User) -> bool:
-    """Park-level figures (totals, rankings) are hidden from enterprise users."""
-    return user.is_authenticated and user.role != Role.ENTERPRISE

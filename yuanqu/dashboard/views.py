@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from yuanqu.accounts import policy
 from yuanqu.accounts.models import Role
-from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide
+from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.dashboard.context import navigation
 from yuanqu.dashboard.selectors import cockpit_cards_for, cockpit_period
 from yuanqu.registry.selectors import enterprise_list_for, park_get_for, park_list_for
@@ -17,8 +17,10 @@ from yuanqu.registry.selectors import enterprise_list_for, park_get_for, park_li
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.ENTERPRISE:
-        enterprises = enterprise_list_for(user=user)
-        return render(request, "dashboard/enterprise_home.html", {"enterprises": enterprises})
+        # An enterprise user's home is 本企业: its own figures, submissions and 亩均 class.
+        from yuanqu.mine.views import index as mine_index
+
+        return mine_index(request)
     search = request.GET.get("q", "").strip()
     parks = park_list_for(user=user, search=search)
     page = Paginator(parks, 50).get_page(request.GET.get("page"))
@@ -67,9 +69,7 @@ def _without_park(url: str) -> str:
 @login_required
 def park_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        if not can_read_park_wide(request.user):
-            raise ScopeDenied(code)
-        park = park_get_for(user=request.user, code=code)
+        park = policy.park_readable(request.user, code)
     except ScopeDenied:
         return render(request, "dashboard/denied.html", {"code": code}, status=404)
     request.session["park"] = park.code

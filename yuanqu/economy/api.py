@@ -14,13 +14,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from yuanqu.accounts.scopes import (
-    ScopeDenied,
-    can_read_park_wide,
-    enterprise_filter,
-    park_for,
-    parks_for,
-)
+from yuanqu.accounts import policy
+from yuanqu.accounts.scopes import ScopeDenied, enterprise_filter, parks_for
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.economy import presenters, selectors
 from yuanqu.economy.models import EnterpriseReport, Indicator, ParkIndicatorValue, Target
@@ -30,9 +25,8 @@ router = Router(tags=["经济运行"])
 
 
 def _park(request: HttpRequest, code: str) -> Park:
-    if not can_read_park_wide(request.user):
-        raise ScopeDenied("企业用户不能查看园区汇总数据")
-    return park_for(request.user, code)
+    """A park whose park-wide figures the reader may read (the policy), else 404."""
+    return policy.park_readable(request.user, code)
 
 
 def _period(text: str) -> Period:
@@ -122,26 +116,44 @@ class RankOut(Schema):
     value: str | None
     yoy_pct: str | None
     metric: str | None
+    completion_pct: str | None
 
 
-@router.get("/ranking", response=list[RankOut], summary="同一地区园区排名")
+@router.get(
+    "/ranking",
+    response=list[RankOut],
+    summary="本地区园区排名（按地区发布：名次、园区、总量、增速、完成率）",
+)
 def ranking(
     request: HttpRequest,
-    region: str,
     period: str,
+    park: str = "",
+    region: str = "",
     indicator: str = "industrial_output",
     metric: str = "value",
     exact: bool = False,
 ) -> list[dict[str, Any]]:
-    if not can_read_park_wide(request.user):
-        raise ScopeDenied("企业用户不能查看园区排名")
-    reg = Region.objects.filter(code=region).first()
-    parks = list(parks_for(request.user).filter(region=reg)) if reg else []
-    if not parks:
-        raise ScopeDenied(f"地区“{region}”不存在或无权访问")
+    """The same table as the ranking page and the monthly report (`selectors.region_ranking`):
+    every park of the region of `park` (or of `region`, for a reader of one of its parks)."""
+    if park:
+        p = _park(request, park)
+    else:
+        reg = Region.objects.filter(code=region).first() if region else None
+        readable = [
+            x
+            for x in parks_for(request.user).filter(region=reg).order_by("code")
+            if reg is not None and policy.can_read_park(request.user, x)
+        ]
+        if not readable:
+            raise ScopeDenied(f"地区“{region}”不存在或无权访问")
+        p = readable[0]
+    if metric not in selectors.RANK_METRICS:
+        raise HttpError(422, "排名口径只能是 value（总量）、yoy（增速）或 completion（完成率）")
+    if indicator not in {i.code for i in Indicator.objects.all()}:
+        raise HttpError(422, f"未知指标“{indicator}”")
     try:
-        rows = selectors.park_ranking(
-            region=reg, period=_period(period), code=indicator, metric=metric, parks=parks
+        rows = selectors.region_ranking(
+            user=request.user, park=p, period=_period(period), indicator=indicator, metric=metric
         )
     except ValueError as exc:
         raise HttpError(422, str(exc)) from exc

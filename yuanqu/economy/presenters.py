@@ -76,6 +76,7 @@ def rank_json(row: RankRow, *, exact_: bool = False, metric: str = "value") -> d
         "value": exact(row.value),
         "yoy_pct": pct(row.yoy_pct, exact_=exact_),
         "metric": exact(row.metric) if metric == "value" else pct(row.metric, exact_=exact_),
+        "completion_pct": pct(row.completion_pct, exact_=exact_),
     }
 
 

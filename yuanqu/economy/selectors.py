@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 
@@ -671,6 +672,7 @@ class RankRow:
     yoy_pct: Decimal | None
     metric: Decimal | None
     rank: int | None
+    completion_pct: Decimal | None = None
 
 
 def park_ranking(
@@ -693,11 +695,47 @@ def park_ranking(
             park=park, period=period, code=code, cache=cache, include_submitted=include_submitted
         )
         chosen = {"value": row.value, "yoy": row.yoy_pct, "completion": row.completion_pct}[metric]
-        rows[park.code] = RankRow(park.code, park.name, row.value, row.yoy_pct, chosen, None)
+        rows[park.code] = RankRow(
+            park.code, park.name, row.value, row.yoy_pct, chosen, None, row.completion_pct
+        )
     ranks = formulas.rank_desc({k: r.metric for k, r in rows.items()})
     for key, rank in ranks.items():
         rows[key].rank = rank
     return sorted(rows.values(), key=lambda r: (r.rank is None, r.rank or 0, r.park_code))
+
+
+RANK_METRICS = ("value", "yoy", "completion")
+
+
+def region_ranking(
+    *, user: Any, park: Park, period: Period, indicator: str, metric: str = "value"
+) -> list[RankRow]:
+    """The region's parks ranked on an indicator, as a city publishes its 争先进位 table.
+
+    Rule (DECISIONS.md, "Rankings are published"; docs/economy.md): a reader who may read
+    `park`'s park-wide figures sees every park of `park`'s region ranked — rank, park name,
+    value, comparable growth, completion — whichever of those parks it may read otherwise; it
+    never sees another park's enterprise rows. Only counted data (已审核 / 已锁定) enter a
+    published table, so `include_submitted` does not apply and the page, the API and the
+    monthly report show the same table. `user=None` is the operator (CLI, reports, whose
+    access was checked at the report's door). Enterprise users and parks outside the reader's
+    scope get ScopeDenied (404).
+    """
+    from yuanqu.accounts import policy
+    from yuanqu.accounts.scopes import ScopeDenied
+
+    if user is not None and not policy.can_read_park(user, park):
+        raise ScopeDenied(f"园区“{park.code}”不存在或无权查看排名")
+    if park.region_id is None:
+        return []
+    return park_ranking(
+        region=park.region,
+        period=period,
+        code=indicator,
+        metric=metric,
+        include_submitted=False,
+        parks=Park.objects.filter(region_id=park.region_id).order_by("code"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

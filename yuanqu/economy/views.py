@@ -4,8 +4,9 @@ Every figure comes from `yuanqu.economy.selectors` and is formatted by `presente
 or `core.wording` (chart payloads), so the page, the API (`/api/v1/economy/...`) and the CLI
 (`yuanqu indicators`) agree to the digit. One `ReportCache` serves the whole request.
 
-Enterprise users never see park-wide figures: every view here answers them 404, as it does a
-park outside the user's scope (`accounts.scopes`).
+Enterprise users never see park-wide figures (`accounts.policy.can_read_park`): the page sends
+them to 本企业 (their own figures), the panel and the exports answer them 404, as they do a
+park outside the user's scope.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header, urlencode
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for, parks_for
+from yuanqu.accounts import policy
+from yuanqu.accounts.scopes import ScopeDenied, parks_for
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.core.wording import (
     MONEY_UNITS,
@@ -99,20 +101,22 @@ def _resolve_park(request: HttpRequest) -> Park:
     Raises ScopeDenied for enterprise users and for a park outside the user's scope.
     """
     user = request.user
-    if not can_read_park_wide(user):
+    if not policy.reads_park_wide(user):
         raise ScopeDenied("企业用户不能查看园区汇总数据")
     code = request.GET.get("park", "").strip()
     if code:
-        park = park_for(user, code)
+        park = policy.park_readable(user, code)
         request.session["park"] = park.code
         return park
     code = request.session.get("park", "")
     if code:
         try:
-            return park_for(user, code)
+            return policy.park_readable(user, code)
         except ScopeDenied:
             pass  # a stale session value: fall back to the first readable park
-    park = parks_for(user).order_by("code").first()
+    park = next(
+        (p for p in parks_for(user).order_by("code") if policy.can_read_park(user, p)), None
+    )
     if park is None:
         raise ScopeDenied("没有可访问的园区")
     return park
@@ -154,6 +158,10 @@ def park_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not policy.reads_park_wide(request.user) and view.__name__ == "index":
+            # The enterprise user's economy is its own enterprise's figures (本企业), not the
+            # park's: the page (a link it may follow) leads there instead of a dead end.
+            return redirect("mine:index")
         try:
             return view(request, *args, **kwargs)
         except ScopeDenied:
@@ -477,14 +485,10 @@ def _ranking_context(request: HttpRequest, params: Params) -> dict[str, Any]:
     region = params.park.region
     if params.period is None or region is None or indicator is None:
         return ctx
-    parks = list(parks_for(request.user).filter(region=region).order_by("code"))
-    ranked = selectors.park_ranking(
-        region=region,
-        period=params.period,
-        code=code,
-        metric=metric,
-        include_submitted=params.include_submitted,
-        parks=parks,
+    # The region's published table (DECISIONS.md, "Rankings are published"): the same
+    # selector as the API and the monthly report.
+    ranked = selectors.region_ranking(
+        user=request.user, park=params.park, period=params.period, indicator=code, metric=metric
     )
     is_rate = indicator.kind == Indicator.Kind.RATE
     precision = indicator.precision
@@ -504,7 +508,6 @@ def _ranking_context(request: HttpRequest, params: Params) -> dict[str, Any]:
 
     ctx.update(
         region=region,
-        region_parks=Park.objects.filter(region=region).count(),
         rows=[
             {
                 "rank": r.rank,
@@ -514,6 +517,7 @@ def _ranking_context(request: HttpRequest, params: Params) -> dict[str, Any]:
                 "yoy": presenters.display_pct(r.yoy_pct),
                 "yoy_class": _growth_class(r.yoy_pct),
                 "metric": metric_text(r.metric),
+                "completion": presenters.display_pct(r.completion_pct),
                 "current": r.park_code == params.park.code,
             }
             for r in ranked
@@ -748,7 +752,15 @@ def _ranking_sheet(request: HttpRequest, params: Params) -> Sheet:
     return Sheet(
         name="园区排名",
         title=f"{title}（{params.period.label if params.period else ''}）",
-        headers=["名次", "园区代码", "园区名称", "1-本月", "同比(可比)%", "排名口径"],
+        headers=[
+            "名次",
+            "园区代码",
+            "园区名称",
+            "1-本月",
+            "同比(可比)%",
+            "完成年度目标%",
+            "排名口径",
+        ],
         rows=[
             [
                 r.rank,
@@ -756,11 +768,12 @@ def _ranking_sheet(request: HttpRequest, params: Params) -> Sheet:
                 r.park_name,
                 _rounded(r.value, indicator.precision if indicator else 2),
                 _rounded(r.yoy_pct, 1),
+                _rounded(r.completion_pct, 1),
                 METRICS[ctx["metric"]],
             ]
             for r in ctx.get("ranked", [])
         ],
-        formats={3: _amount_format(2), 4: PCT},
+        formats={3: _amount_format(2), 4: PCT, 5: PCT},
     )
 
 

@@ -45,7 +45,10 @@ def imports(request: HttpRequest):
     return import_list_for(user=request.user)
 
 
-@router.get("/export/{kind}.xlsx", summary="导出 .xlsx（与导入模板同表头；按数据范围）")
+@router.get(
+    "/export/{kind}.xlsx",
+    summary="导出 .xlsx（与导入模板同表头；按数据范围；企业用户只能导出本企业的数据）",
+)
 def export(
     request: HttpRequest, kind: str, park: str = "", period: str = "", year: int | None = None
 ) -> HttpResponse:
@@ -56,6 +59,8 @@ def export(
     except ValueError as exc:
         raise HttpError(404, str(exc)) from exc
     audit_request(request, event="export", detail={"kind": kind, "title": result.title})
+    # ScopeDenied (a park-wide kind for an enterprise user, a park outside the scope) is
+    # answered 404 by the API's handler.
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

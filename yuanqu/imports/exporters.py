@@ -1,6 +1,8 @@
 """Exports of every kind, read through the same scopes as pages and the API.
 
-`user=None` is the command-line operator (everything); a web or API user sees only its scope.
+`user=None` is the command-line operator (everything); a web or API user sees only its scope:
+an enterprise user its own enterprise's rows, and no park-wide kind (`park_wide=True`, refused
+by `workbooks.run_export` and empty here as a second line).
 Headers are the import templates' headers, so each export imports back unchanged.
 """
 
@@ -10,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from yuanqu.accounts import policy
 from yuanqu.accounts.scopes import enterprise_filter, parks_for
 from yuanqu.core.periods import parse_period
 from yuanqu.core.wording import convert_amount, round_half_up
@@ -23,6 +26,16 @@ PCT = "0.0"
 
 def _parks(user: Any) -> Any:
     return Park.objects.all() if user is None else parks_for(user)
+
+
+def _readable_parks(user: Any) -> Any:
+    """Parks whose park-wide figures the reader may read (the access policy): none for an
+    enterprise user, whose `parks_for` holds its own park only for the park's name."""
+    if user is None:
+        return Park.objects.all()
+    if not policy.reads_park_wide(user):
+        return Park.objects.none()
+    return parks_for(user)
 
 
 def _enterprises(user: Any) -> Any:
@@ -189,11 +202,11 @@ def export_reports(
     return Export("企业月度报表", headers, rows(), unit_line="单位：千元", number_formats=formats)
 
 
-@exporter("park-indicators")
+@exporter("park-indicators", park_wide=True)
 def export_park_indicators(
     *, user: Any = None, park: str | None = None, year: int | None = None, **_: Any
 ) -> Export:
-    qs = ParkIndicatorValue.objects.filter(park__in=_parks(user)).select_related(
+    qs = ParkIndicatorValue.objects.filter(park__in=_readable_parks(user)).select_related(
         "park", "indicator"
     )
     qs = _park_filter(qs, park)
@@ -228,11 +241,11 @@ def export_park_indicators(
     return Export("园区指标", headers, rows(), number_formats={3: AMOUNT, 4: AMOUNT, 5: PCT})
 
 
-@exporter("targets")
+@exporter("targets", park_wide=True)
 def export_targets(
     *, user: Any = None, park: str | None = None, year: int | None = None, **_: Any
 ) -> Export:
-    qs = Target.objects.filter(park__in=_parks(user)).select_related("park", "indicator")
+    qs = Target.objects.filter(park__in=_readable_parks(user)).select_related("park", "indicator")
     qs = _park_filter(qs, park)
     if year:
         qs = qs.filter(year=year)
@@ -253,7 +266,7 @@ def export_targets(
     return Export("年度目标", headers, rows(), number_formats={4: AMOUNT})
 
 
-@exporter("enterprise-summary")
+@exporter("enterprise-summary", park_wide=True)
 def export_summary(
     *, user: Any = None, park: str | None = None, period: str | None = None, **_: Any
 ) -> Export:
@@ -262,7 +275,7 @@ def export_summary(
 
     if not park or not period:
         raise ValueError("规上工业企业主要指标汇总表需要 --park 和 --period")
-    park_obj = _parks(user).filter(code=park).first()
+    park_obj = _readable_parks(user).filter(code=park).first()
     if park_obj is None:
         raise ValueError(f"园区“{park}”不存在或无权访问")
     p = parse_period(period)

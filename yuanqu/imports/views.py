@@ -220,6 +220,8 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, kind: str) -> HttpResponse:
+    """An export in the reader's scope; a park-wide kind for an enterprise user, or a park
+    outside the scope, is 404 like every object outside the scope (`workbooks.run_export`)."""
     try:
         result, data = workbooks.run_export(
             kind,
@@ -228,7 +230,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
             period=request.GET.get("period") or None,
             year=int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None,
         )
-    except ValueError as exc:
+    except (ValueError, ScopeDenied) as exc:
         raise Http404(str(exc)) from exc
     audit_request(request, event="export", detail={"kind": kind, "title": result.title})
     return _xlsx(data, f"{result.title}.xlsx")

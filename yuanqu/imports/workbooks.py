@@ -163,11 +163,14 @@ Exporter = Callable[..., Export]
 EXPORTERS: dict[str, Exporter] = {}
 
 
-def exporter(kind: str) -> Callable[[Exporter], Exporter]:
+def exporter(kind: str, *, park_wide: bool = False) -> Callable[[Exporter], Exporter]:
     """Marks an export function for readers; it is offered only when a module declares it
-    (`ModuleSpec.exporters`, with its Chinese label), so a module not installed exports nothing."""
+    (`ModuleSpec.exporters`, with its Chinese label), so a module not installed exports nothing.
+    `park_wide` kinds (every enterprise of a park, the park's indicators and targets) are asked
+    of the access policy first: enterprise users never get them."""
 
     def wrap(fn: Exporter) -> Exporter:
+        fn.park_wide = park_wide  # type: ignore[attr-defined]
         return fn
 
     return wrap
@@ -241,10 +244,22 @@ def print_workbook(export: Export, *, subtitle: str = "") -> bytes:
 
 
 def run_export(kind: str, *, user: Any = None, **filters: Any) -> tuple[Export, bytes]:
+    """Run an export in the reader's scope (`user=None`: the command-line operator). Raises
+    ValueError for an unknown kind or bad filters, ScopeDenied for what the reader may not
+    read: park-wide kinds for enterprise users, a park outside its scope."""
     load_exporters()
     if kind not in EXPORTERS:
         known = "、".join(f"{export_label(k)}（{k}）" for k in sorted(EXPORTERS))
         raise ValueError(f"未知的导出类型“{kind}”；可用：{known}")
+    if user is not None and getattr(EXPORTERS[kind], "park_wide", False):
+        from yuanqu.accounts import policy
+        from yuanqu.accounts.scopes import ScopeDenied
+
+        if not policy.reads_park_wide(user):
+            raise ScopeDenied("企业用户只能导出本企业的数据，不能导出园区汇总数据")
+        park = filters.get("park")
+        if park:
+            policy.park_readable(user, park)  # ScopeDenied (404) outside the reader's scope
     export = EXPORTERS[kind](user=user, **filters)
     if kind.endswith("-summary"):
         return export, print_workbook(export)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
+from yuanqu.accounts import policy
 from yuanqu.accounts.models import User
 from yuanqu.accounts.scopes import enterprises_for, park_for, parks_for
 from yuanqu.registry.models import Enterprise, EnterpriseScale, Park
 
 
 def park_list_for(*, user: User, search: str = "", region_code: str = "") -> QuerySet[Park]:
-    """Parks the user may read, with their enterprise count, optionally filtered."""
-    qs = (
-        parks_for(user)
-        .select_related("region")
-        .annotate(enterprise_count=Count("enterprises", distinct=True))
-    )
+    """Parks the user may read, with their enterprise count, optionally filtered.
+
+    An enterprise user gets its own park's name only: the count of the park's enterprises is a
+    park-wide figure (accounts.policy), so it is left out (None) for it."""
+    qs = parks_for(user).select_related("region")
+    if policy.reads_park_wide(user):
+        qs = qs.annotate(enterprise_count=Count("enterprises", distinct=True))
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search))
     if region_code:

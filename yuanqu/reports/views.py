@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for, parks_for
+from yuanqu.accounts import policy
+from yuanqu.accounts.scopes import ScopeDenied, parks_for
 from yuanqu.audit.services import audit_request
 from yuanqu.core.modules import report_kinds
 from yuanqu.core.periods import Period, PeriodError, parse_period
@@ -28,15 +29,22 @@ from yuanqu.reports.pdf import PdfConversionError, PdfUnavailable, soffice_avail
 
 def _park(request: HttpRequest) -> Park:
     """The park asked for (GET/POST), else the session's current park, else the first one."""
-    if not can_read_park_wide(request.user):
+    if not policy.reads_park_wide(request.user):
         raise Http404("企业用户不能查看园区报告")
     code = request.GET.get("park") or request.POST.get("park") or request.session.get("park")
     if code:
         try:
-            return park_for(request.user, code)
+            return policy.park_readable(request.user, code)
         except ScopeDenied as exc:
             raise Http404(str(exc)) from exc
-    park = parks_for(request.user).order_by("code").first()
+    park = next(
+        (
+            p
+            for p in parks_for(request.user).order_by("code")
+            if policy.can_read_park(request.user, p)
+        ),
+        None,
+    )
     if park is None:
         raise Http404("没有可访问的园区")
     return park
@@ -101,6 +109,9 @@ def _build(params: Params, park: Park) -> Report:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    if not policy.reads_park_wide(request.user):
+        # Park reports are park-wide figures; an enterprise user's own figures are 本企业.
+        return redirect("mine:index")
     park = _park(request)
     context: dict[str, object] = {
         "park": park,

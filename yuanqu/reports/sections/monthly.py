@@ -457,20 +457,15 @@ def enterprises(ctx: SectionContext) -> Section | None:
 def ranking(ctx: SectionContext) -> Section | None:
     if ctx.park.region_id is None:
         return ctx.omit("园区未归属任何市（地区），无法排名")
-    by_value = selectors.park_ranking(
-        region=ctx.park.region,
-        period=ctx.period,
-        code=OUTPUT,
-        include_submitted=ctx.include_submitted,
+    # The region's published table, as the ranking page and the API show it (counted data
+    # only, whatever `include_submitted`; DECISIONS.md "Rankings are published"). The report's
+    # reader was checked at the report's door, so the operator's view (user=None) is asked.
+    # Each call loads every park's year again (~1 s for the demo city).
+    by_value = selectors.region_ranking(
+        user=None, park=ctx.park, period=ctx.period, indicator=OUTPUT
     )
-    # `park_ranking` takes no ReportCache (it builds its own), so each call loads every park's
-    # year again (~1 s for the demo city); reported to the economy owners.
-    by_growth = selectors.park_ranking(
-        region=ctx.park.region,
-        period=ctx.period,
-        code=OUTPUT,
-        metric="yoy",
-        include_submitted=ctx.include_submitted,
+    by_growth = selectors.region_ranking(
+        user=None, park=ctx.park, period=ctx.period, indicator=OUTPUT, metric="yoy"
     )
     growth_rank = {r.park_code: r.rank for r in by_growth}
     ranked = [r for r in by_value if r.rank is not None]
@@ -510,6 +505,7 @@ def ranking(ctx: SectionContext) -> Section | None:
             r.park_name,
             yi_cell(r.value),
             presenters.display_pct(r.yoy_pct),
+            presenters.display_pct(r.completion_pct),
             str(r.rank) if r.rank is not None else "—",
             str(growth_rank.get(r.park_code) or "—"),
         ]
@@ -517,9 +513,9 @@ def ranking(ctx: SectionContext) -> Section | None:
     ]
     table = Table(
         f"{region}各园区规上工业总产值",
-        ["园区", "1-本月(亿元)", "增速%", "总量位次", "增速位次"],
+        ["园区", "1-本月(亿元)", "增速%", "完成目标%", "总量位次", "增速位次"],
         table_rows,
-        widths_mm=[56, 28, 24, 24, 24],
+        widths_mm=[48, 26, 20, 22, 20, 20],
     )
     return ctx.section(**v, tables=[table])
 

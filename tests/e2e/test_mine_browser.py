@@ -1,0 +1,44 @@
+"""本企业 in a real browser: the enterprise user's own month chart renders from the static
+economy.js (no inline script), toggles to 累计值, and the page loads nothing off the server."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def demo_live(live_server, settings):
+    from yuanqu.demo.loader import load_demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo(log=lambda m: None)
+    return live_server
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_enterprise_home_draws_its_own_chart(browser, demo_live):
+    base = demo_live.url
+    host = urlsplit(base).hostname
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{base}/accounts/login/")
+    page.fill('input[name="username"]', "qiye")
+    page.fill('input[name="password"]', "demo2022")
+    page.click('button[type="submit"]')
+    page.wait_for_selector("#chart-mine canvas", timeout=20_000)
+    assert page.evaluate("() => !!echarts.getInstanceByDom(document.getElementById('chart-mine'))")
+    page.click('[data-series-mode="ytd"]')
+    assert page.get_attribute("#chart-mine", "data-mode") == "ytd"
+    assert page.locator("#mine-table tbody tr").count() > 12
+    page.goto(f"{base}/economy/")
+    assert urlsplit(page.url).path == "/mine/"
+    assert errors == []
+    assert all(urlsplit(u).hostname in (host, None) for u in requests if u.startswith("http"))
