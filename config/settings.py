@@ -154,6 +154,11 @@ YUANQU_IMPORT_BACKGROUND_BYTES = env_int("YUANQU_IMPORT_BACKGROUND_BYTES", 1_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Reporting periods users may enter (imports, API, pages, CLI): YYYY-MM. An empty maximum means
+# December of next year, worked out on each use (DECISIONS.md "Data integrity").
+YUANQU_PERIOD_MIN = os.environ.get("YUANQU_PERIOD_MIN", "2000-01")
+YUANQU_PERIOD_MAX = os.environ.get("YUANQU_PERIOD_MAX", "")
+
 # Speech mode (字/分钟): speaking and reading rates; DECISIONS.md.
 YUANQU_SPEAKING_RATE = env_int("YUANQU_SPEAKING_RATE", 200)
 YUANQU_READING_RATE = env_int("YUANQU_READING_RATE", 300)
