@@ -167,6 +167,8 @@ def download(request: HttpRequest) -> HttpResponse:
         params = _params(request, park)
         report = _build(params, park)
         template_id = request.GET.get("template")
+        if template_id and not template_id.isdecimal():
+            raise Http404("模板不存在")
         if template_id:
             tpl = ReportTemplate.objects.filter(park=park, pk=template_id, kind=report.kind).first()
             if tpl is None:
