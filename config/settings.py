@@ -71,7 +71,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A write lock held by a long import: 503 "系统正在写入数据，请稍后重试", never a 500.
+    "yuanqu.core.middleware.DatabaseBusyMiddleware",
 ]
+# Sessions in a signed cookie: logging in writes no session row, so it works while a long
+# import holds SQLite's write lock (yuanqu.core.middleware). The price: a session cannot be
+# revoked on the server before it expires — keep SESSION_COOKIE_AGE short in production.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
