@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # A write lock held by a long import: 503 "系统正在写入数据，请稍后重试", never a 500.
     "yuanqu.core.middleware.DatabaseBusyMiddleware",
+    # A NUL character in a parameter: 400, not PostgreSQL's DataError (a 500).
+    "yuanqu.core.middleware.NulCharacterMiddleware",
 ]
 # Sessions in a signed cookie: logging in writes no session row, so it works while a long
 # import holds SQLite's write lock (yuanqu.core.middleware). The price: a session cannot be

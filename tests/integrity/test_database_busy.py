@@ -115,3 +115,11 @@ def test_other_operational_errors_are_left_alone() -> None:
     middleware = DatabaseBusyMiddleware(_raise_locked)
     request = RequestFactory().get("/")
     assert middleware.process_exception(request, OperationalError("no such table: x")) is None
+
+
+def test_a_nul_character_in_a_parameter_is_a_400_in_chinese(client) -> None:
+    """PostgreSQL text cannot hold NUL: without this, ?park=%00 was a DataError (500) there."""
+    response = client.get("/api/v1/parks?q=%00")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求参数中含有空字符（%00），无法处理：请检查链接"}
+    assert client.get("/economy/?park=a%00b").status_code == 400

@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 __all__ = [
     "BUSY_MESSAGE",
     "DatabaseBusyMiddleware",
+    "NulCharacterMiddleware",
     "is_database_busy",
     "update_last_login_tolerant",
 ]
@@ -82,6 +83,33 @@ class DatabaseBusyMiddleware:
             return None
         logger.warning("database busy: %s %s answered 503", request.method, request.path)
         return busy_response(request)
+
+
+NUL_MESSAGE = "请求参数中含有空字符（%00），无法处理：请检查链接"
+
+
+class NulCharacterMiddleware:
+    """A NUL character in the path or a query parameter is a 400 with a Chinese message.
+
+    PostgreSQL text cannot hold NUL, so any query filtering on such a value (``?park=%00``)
+    raised ``DataError`` — a 500 on PostgreSQL only. No valid parameter contains one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": NUL_MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False}
+                )
+            return HttpResponse(
+                f"<!doctype html><meta charset=utf-8><h1>{NUL_MESSAGE}</h1>", status=400
+            )
+        return self.get_response(request)
 
 
 @contextmanager
