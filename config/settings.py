@@ -138,11 +138,19 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A write lock held by a long import: 503 "系统正在写入数据，请稍后重试", never a 500.
+    "yuanqu.core.middleware.DatabaseBusyMiddleware",
+    # A NUL character in a parameter: 400, not PostgreSQL's DataError (a 500).
+    "yuanqu.core.middleware.NulCharacterMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a request flagged as locked out into the lock-out page
     # (or JSON for the API) whatever view answered it.
     "axes.middleware.AxesMiddleware",
 ]
+# Sessions in a signed cookie: logging in writes no session row, so it works while a long
+# import holds SQLite's write lock (yuanqu.core.middleware). The price: a session cannot be
+# revoked on the server before it expires — keep SESSION_COOKIE_AGE short in production.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -266,6 +274,11 @@ YUANQU_IMPORT_STREAM_BYTES = env_int("YUANQU_IMPORT_STREAM_BYTES", 320 * 1024 * 
 YUANQU_IMPORT_BACKGROUND_BYTES = env_int("YUANQU_IMPORT_BACKGROUND_BYTES", 1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Reporting periods users may enter (imports, API, pages, CLI): YYYY-MM. An empty maximum means
+# December of next year, worked out on each use (DECISIONS.md "Data integrity").
+YUANQU_PERIOD_MIN = os.environ.get("YUANQU_PERIOD_MIN", "2000-01")
+YUANQU_PERIOD_MAX = os.environ.get("YUANQU_PERIOD_MAX", "")
 
 # Speech mode (字/分钟): speaking and reading rates; DECISIONS.md.
 YUANQU_SPEAKING_RATE = env_int("YUANQU_SPEAKING_RATE", 200)

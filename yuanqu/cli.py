@@ -26,7 +26,7 @@ def _print_help() -> None:
             help_text = load_command_class(app, name).help.strip().splitlines()[0]
         except Exception:  # a broken command must not break --help
             help_text = ""
-        print(f"  {name:<14} {help_text}")
+        print(f"  {name.replace('_', '-'):<14} {help_text}")
     print("\n其他 Django 命令（migrate、createsuperuser、shell …）同样可用；")
     print("`yuanqu help <命令>` 查看某个命令的选项。")
 
@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     argv[0] = "yuanqu"
+    if not argv[1].startswith("-"):
+        # Commands are spelled with hyphens (`yuanqu check-data`); Django's modules cannot be.
+        argv[1] = argv[1].replace("-", "_")
     execute_from_command_line(argv)
 
 

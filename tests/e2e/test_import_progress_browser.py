@@ -36,7 +36,7 @@ def test_progress_bar_polls_then_the_page_reloads_into_the_result(
     file = write_xlsx(
         tmp_path / "大文件.xlsx",
         ["统一社会信用代码", "企业名称", "报告期", "工业总产值(1-本月)"],
-        [[e.credit_code, e.name, "2030-09", 100] for e in enterprises],
+        [[e.credit_code, e.name, "2025-09", 100] for e in enterprises],
         unit_line="单位：千元",
     )
 

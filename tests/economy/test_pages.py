@@ -419,7 +419,7 @@ def test_a_park_without_data_says_so_and_links_to_imports(client, demo_db):
     page = get(client, "/economy/?park=EMPTY")
     assert 'id="economy-empty"' in page and 'href="/imports/"' in page
     assert "还没有经济运行数据" in page
-    future = get(client, "/economy/?park=DEMO&period=2030-06")
+    future = get(client, "/economy/?park=DEMO&period=2025-06")
     assert 'id="economy-empty"' in future and 'href="/imports/"' in future
 
 

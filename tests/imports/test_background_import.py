@@ -52,7 +52,7 @@ def upload(client, path, **data):
 
 def report_file(tmp_path, months=(9,), name="reports.xlsx"):
     rows = [
-        [e.credit_code, e.name, f"2030-{m:02d}", 100 * m, 90 * m]
+        [e.credit_code, e.name, f"2025-{m:02d}", 100 * m, 90 * m]
         for m in months
         for e in Enterprise.objects.filter(park__code="DEMO").order_by("credit_code")
     ]
@@ -88,7 +88,7 @@ def test_large_upload_runs_in_background_with_progress_then_preview_and_commit(
     assert client.get(f"/imports/{pk}/progress/")["HX-Refresh"] == "true"
     page = client.get(f"/imports/{pk}/").content.decode()
     assert "确认导入" in page and "<progress" not in page and "hx-get" not in page
-    assert not EnterpriseReport.objects.filter(year=2030).exists()  # a preview writes nothing
+    assert not EnterpriseReport.objects.filter(year=2025).exists()  # a preview writes nothing
 
     gate.clear()
     response = client.post(f"/imports/{pk}/confirm/")
@@ -104,7 +104,7 @@ def test_large_upload_runs_in_background_with_progress_then_preview_and_commit(
     services.wait_for_jobs(timeout=120)
     job = ImportRecord.objects.get(pk=job_pk)
     assert job.status == ImportRecord.Status.COMMITTED and not job.dry_run, job.issues
-    assert EnterpriseReport.objects.filter(year=2030, month=9).count() == record.counts["new"]
+    assert EnterpriseReport.objects.filter(year=2025, month=9).count() == record.counts["new"]
     assert ImportRecord.objects.filter(dry_run=False).count() == 1
     page = client.get(f"/imports/{job_pk}/").content.decode()
     assert "已导入" in page and "<progress" not in page

@@ -159,7 +159,7 @@ def test_web_upload_preview_confirm_and_error_report(jingfa, tmp_path):
             "工业总产值(1-本月)",
             "工业总产值上年同期(1-本月)",
         ],
-        [[e.credit_code, e.name, "2030-09", 100, 90]],
+        [[e.credit_code, e.name, "2025-09", 100, 90]],
         unit_line="单位：千元",
     )
     with good.open("rb") as fh:
@@ -169,11 +169,11 @@ def test_web_upload_preview_confirm_and_error_report(jingfa, tmp_path):
     assert response.status_code == 302
     detail = client.get(response["Location"]).content.decode()
     assert "确认导入" in detail and "新增" in detail
-    assert not EnterpriseReport.objects.filter(year=2030).exists()  # preview writes nothing
+    assert not EnterpriseReport.objects.filter(year=2025).exists()  # preview writes nothing
     pk = int(response["Location"].rstrip("/").split("/")[-1])
     response = client.post(f"/imports/{pk}/confirm/")
     assert response.status_code == 302
-    report = EnterpriseReport.objects.get(year=2030)
+    report = EnterpriseReport.objects.get(year=2025)
     assert report.output_ytd == 100
 
     # A corrected file: the preview table shows the row with its value before and after.
@@ -186,7 +186,7 @@ def test_web_upload_preview_confirm_and_error_report(jingfa, tmp_path):
             "工业总产值(1-本月)",
             "工业总产值上年同期(1-本月)",
         ],
-        [[e.credit_code, e.name, "2030-09", 125.5, 90]],
+        [[e.credit_code, e.name, "2025-09", 125.5, 90]],
         unit_line="单位：千元",
     )
     with fixed.open("rb") as fh:
@@ -199,7 +199,7 @@ def test_web_upload_preview_confirm_and_error_report(jingfa, tmp_path):
     from yuanqu.imports.models import DataSlice
 
     # A department user's web upload lands as 已提交 (DECISIONS.md).
-    assert DataSlice.objects.get(year=2030).status == "submitted"
+    assert DataSlice.objects.get(year=2025).status == "submitted"
 
     bad = write_xlsx(
         tmp_path / "bad.xlsx",
@@ -210,7 +210,7 @@ def test_web_upload_preview_confirm_and_error_report(jingfa, tmp_path):
             "工业总产值(1-本月)",
             "工业总产值上年同期(1-本月)",
         ],
-        [[e.credit_code, e.name, "2030-10", "abc", 90]],
+        [[e.credit_code, e.name, "2025-10", "abc", 90]],
         unit_line="单位：千元",
     )
     with bad.open("rb") as fh:

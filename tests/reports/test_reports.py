@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from docx import Document
@@ -482,6 +483,8 @@ def test_session_park_is_the_default(admin):
     session = admin.session
     session["park"] = "DEMO2"
     session.save()
+    # Sessions live in a signed cookie (config/settings.py): the saved session is the cookie.
+    admin.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     page = admin.get("/reports/?kind=annual&year=2022").content.decode()
     assert "示范高新技术产业园区2022年度工作总结" in page
 
@@ -516,7 +519,7 @@ def test_cli_errors_exit_non_zero_with_chinese_messages(demo_db, tmp_path):
         (["annual", "--park", "NOPE", "--year", "2022"], "不存在"),
         (["annual", "--park", "DEMO"], "需要 --year"),
         (["monthly", "--park", "DEMO"], "需要 --period"),
-        (["monthly", "--park", "DEMO", "--period", "2031-09"], "没有可写的内容"),
+        (["monthly", "--park", "DEMO", "--period", "2025-09"], "没有可写的内容"),
         (["monthly", "--park", "DEMO", "--period", "2022-13"], "月份"),
     ]
     for args, message in cases:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.api.auth import AUTH, WWW_AUTHENTICATE, docs_login_required
+from yuanqu.core.validation import validation_message
 from yuanqu.economy.api import router as economy_router
 from yuanqu.imports.api import router as imports_router
 from yuanqu.registry.api import router as registry_router
@@ -44,6 +45,13 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def scope_denied(request: HttpRequest, exc: ScopeDenied) -> HttpResponse:
     # 404, not 403: do not confirm that an object outside the scope exists.
     return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # ninja's 422 with its detail list kept, plus a Chinese message naming each parameter.
+    body = {"message": validation_message(exc.errors), "detail": exc.errors}
+    return api.create_response(request, body, status=422)
 
 
 api.add_router("/", registry_router)

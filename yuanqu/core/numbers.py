@@ -17,7 +17,8 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any, Final
 
 __all__ = [
@@ -26,11 +27,14 @@ __all__ = [
     "MONEY_UNITS",
     "UNIT_EXPONENTS",
     "UNIT_FACTORS",
+    "DecimalLimits",
     "NumberError",
     "UnitError",
     "convert",
     "detect_unit",
+    "fit_decimal",
     "normalize_text",
+    "parse_amount",
     "parse_decimal",
     "parse_percent",
 ]
@@ -173,6 +177,95 @@ def parse_decimal(value: Any) -> Decimal | None:
             raise NumberError(f"“{value}”既有括号又有负号，无法确定正负")
         number = -number
     return number
+
+
+@dataclass(frozen=True, slots=True)
+class DecimalLimits:
+    """What a decimal column can hold: ``max_digits`` in all, ``decimal_places`` of them
+    after the point (a ``DecimalField(20, 4)`` holds at most 16 integer digits)."""
+
+    max_digits: int
+    decimal_places: int
+
+    @property
+    def integer_digits(self) -> int:
+        return self.max_digits - self.decimal_places
+
+    @property
+    def bound(self) -> Decimal:
+        """The smallest magnitude the column cannot hold: 10 ** integer digits."""
+        return Decimal(1).scaleb(self.integer_digits)
+
+    @classmethod
+    def of(cls, field: Any) -> DecimalLimits | None:
+        """The limits of a model field (a Django ``DecimalField``); None for other fields."""
+        digits = getattr(field, "max_digits", None)
+        places = getattr(field, "decimal_places", None)
+        if digits is None or places is None:
+            return None
+        return cls(int(digits), int(places))
+
+
+def _shown_number(value: Any, number: Decimal) -> str:
+    """The value as the user wrote it (a cell's text), else the number in plain notation."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, float):
+        return repr(value)
+    number = number.normalize()
+    plain = format(number, "f")
+    return plain if len(plain) <= 40 else str(number)
+
+
+def fit_decimal(
+    number: Decimal, limits: DecimalLimits, *, shown: Any = None
+) -> tuple[Decimal, bool]:
+    """``number`` made storable in a column with ``limits``: (value, whether it was rounded).
+
+    Rule (DECISIONS.md "Data integrity"): more decimals than the column's scale are rounded
+    half-up to the scale — what PostgreSQL's numeric does on input, and what a figure copied
+    from an Excel formula (0.30000000000000004) needs; the caller tells the user with a
+    warning. Too many integer digits (after rounding) is an error: SQLite would store it and
+    every later read of the row would fail. NaN and infinities are refused.
+    """
+    if not number.is_finite():
+        raise NumberError(f"“{_shown_number(shown, number)}”不是有限的数字")
+    rounded = False
+    if number.as_tuple().exponent < -limits.decimal_places:  # type: ignore[operator]
+        # A context wide enough for any finite input: quantize never raises here.
+        context = Context(prec=max(number.adjusted(), 0) + limits.decimal_places + 2)
+        quantized = number.quantize(
+            Decimal(1).scaleb(-limits.decimal_places), rounding=ROUND_HALF_UP, context=context
+        )
+        rounded, number = quantized != number, quantized
+    if number.is_zero():
+        return number, rounded
+    if number.adjusted() >= limits.integer_digits:
+        raise NumberError(
+            f"数值 {_shown_number(shown, number)} 超出可存储范围"
+            f"（整数部分最多{limits.integer_digits}位）"
+        )
+    return number, rounded
+
+
+_EXPONENT = re.compile(r"\d[eE][+-]?\d")
+
+
+def parse_amount(value: Any, limits: DecimalLimits | None = None) -> Decimal | None:
+    """An amount to store: `parse_decimal`, then the storage rules of amounts.
+
+    Text written with an exponent (``1e5``, ``1.2E+07`` — what Excel puts in a CSV for a
+    narrow column, digits already lost) is refused, as are NaN and infinities; a numeric cell
+    is judged by its magnitude and finiteness only (DECISIONS.md: the exponent rule is for
+    text cells). With ``limits`` the value is checked by `fit_decimal` and returned rounded to
+    the scale; whether rounding happened is not reported here (see `fit_decimal`).
+    """
+    if isinstance(value, str) and _EXPONENT.search(unicodedata.normalize("NFKC", value)):
+        raise NumberError(f"“{value.strip()}”是科学计数法，可能已丢失精度：请填写完整的数字")
+    number = parse_decimal(value)
+    if number is None or limits is None:
+        return number
+    return fit_decimal(number, limits, shown=value)[0]
 
 
 def parse_percent(value: Any, *, fraction_if_number: bool = False) -> Decimal | None:

@@ -19,9 +19,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["ACCEPTED_FORMS", "Period", "PeriodError", "parse_period", "period_range"]
+__all__ = [
+    "ACCEPTED_FORMS",
+    "Period",
+    "PeriodError",
+    "check_window",
+    "parse_period",
+    "period_range",
+    "period_window",
+]
 
-# Years outside this window are typing errors (a serial number, a code), not report periods.
+# Years any `Period` may have (arithmetic reaches back years before a reporting period: 上年同期,
+# a goal's base year). Reporting periods entered by users are held to the narrower, configurable
+# `period_window` (DECISIONS.md "Data integrity").
 MIN_YEAR = 1949
 MAX_YEAR = 2199
 
@@ -144,6 +154,35 @@ class Period:
         return cls(value.year, value.month)
 
 
+def period_window(today: dt.date | None = None) -> tuple[Period, Period]:
+    """The reporting periods users may enter: settings ``YUANQU_PERIOD_MIN`` (default 2000-01)
+    to ``YUANQU_PERIOD_MAX`` (default, when empty: December of next year, from ``today``).
+
+    Rule: DECISIONS.md "Data integrity" — a period outside is a typing error (2199, 2202 for
+    2022), and a far future one would sit in the database unseen. Plan and goal years are not
+    reporting periods: they do not use this window.
+    """
+    from django.conf import settings
+
+    low_text = getattr(settings, "YUANQU_PERIOD_MIN", "") or "2000-01"
+    high_text = getattr(settings, "YUANQU_PERIOD_MAX", "")
+    low = parse_period(low_text, window=False)
+    if high_text:
+        high = parse_period(high_text, window=False)
+    else:
+        year = (today or dt.date.today()).year + 1
+        high = Period(year, 12)
+    return low, high
+
+
+def check_window(period: Period) -> Period:
+    """``period`` itself when it is inside `period_window`, else `PeriodError` (Chinese)."""
+    low, high = period_window()
+    if not low <= period <= high:
+        raise PeriodError(f"报告期 {period} 不在允许的范围内（{low} 至 {high}）")
+    return period
+
+
 def period_range(start: Period, end: Period) -> Iterator[Period]:
     """Every period from ``start`` to ``end`` inclusive (empty when end < start)."""
     for index in range(start.index, end.index + 1):
@@ -174,13 +213,20 @@ def _fail(value: Any, why: str = "") -> PeriodError:
     return PeriodError(f"无法识别报告期“{shown}”{reason}：可写成 {ACCEPTED_FORMS}")
 
 
-def parse_period(value: Any, *, default_year: int | None = None) -> Period:
+def parse_period(value: Any, *, default_year: int | None = None, window: bool = True) -> Period:
     """Read a report period from a cell value or option; raise `PeriodError` (Chinese) if unsure.
 
-    ``default_year`` supplies the year for forms that carry only months (``1-12月``, ``12月``).
+    Every reporting period users enter — files, CLI options, API and page parameters — comes
+    through here and is held to `period_window` (``window=False`` only for the window's own
+    settings). ``default_year`` supplies the year for forms that carry only months (``1-12月``).
     A float with one decimal (``2022.1``) is refused: Excel stores a typed ``2022.10`` as
     ``2022.1``, so it could be January or October. Text ``2022.1`` is taken as typed (January).
     """
+    period = _parse_period(value, default_year=default_year)
+    return check_window(period) if window else period
+
+
+def _parse_period(value: Any, *, default_year: int | None) -> Period:
     if isinstance(value, Period):
         return value
     if isinstance(value, bool) or value is None:

@@ -10,13 +10,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from yuanqu.accounts import policy
 from yuanqu.accounts.scopes import ScopeDenied, enterprise_filter, parks_for
-from yuanqu.core.periods import Period, PeriodError, parse_period
+from yuanqu.core.pagination import BoundedLimitOffsetPagination
+from yuanqu.core.periods import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Period,
+    PeriodError,
+    check_window,
+    parse_period,
+    period_window,
+)
 from yuanqu.economy import presenters, selectors
 from yuanqu.economy.models import EnterpriseReport, Indicator, ParkIndicatorValue, Target
 from yuanqu.registry.models import Park, Region
@@ -34,6 +43,34 @@ def _period(text: str) -> Period:
         return parse_period(text)
     except PeriodError as exc:
         raise HttpError(422, str(exc)) from exc
+
+
+# A year as a query parameter: the schema bounds it to what a `Period` can hold (so a huge
+# number is a 422 from validation), `_year` then to the reporting window.
+YEAR = {"ge": MIN_YEAR, "le": MAX_YEAR, "description": "年度（四位数字）"}
+
+
+def _year(year: int, month: int = 12) -> Period:
+    """The reporting period (year, month) when inside the window, else 422 in Chinese."""
+    try:
+        return check_window(Period(year, month))
+    except PeriodError:
+        low, high = period_window()
+        if not low.year <= year <= high.year:
+            raise HttpError(
+                422, f"年度 {year} 不在允许的范围内（{low.year} 至 {high.year}）"
+            ) from None
+        raise HttpError(
+            422, f"报告期 {year}-{month:02d} 不在允许的范围内（{low} 至 {high}）"
+        ) from None
+
+
+def _indicator(code: str) -> str:
+    """A code of the indicator dictionary, else 422 naming it."""
+    if not Indicator.objects.filter(code=code).exists():
+        known = "、".join(Indicator.objects.values_list("code", flat=True))
+        raise HttpError(422, f"未知指标“{code}”：可用 {known}")
+    return code
 
 
 class IndicatorOut(Schema):
@@ -170,10 +207,14 @@ class SeriesOut(Schema):
 
 @router.get("/series", response=list[SeriesOut], summary="某指标逐月累计、当月与增速")
 def series(
-    request: HttpRequest, park: str, year: int, indicator: str = "industrial_output"
+    request: HttpRequest,
+    park: str,
+    year: int = Query(..., **YEAR),
+    indicator: str = "industrial_output",
 ) -> list[dict[str, Any]]:
     p = _park(request, park)
-    points = selectors.indicator_series(park=p, year=year, code=indicator)
+    _year(year, 2)
+    points = selectors.indicator_series(park=p, year=year, code=_indicator(indicator))
     return [
         {
             "period": str(pt.period),
@@ -199,8 +240,14 @@ class MuJunOut(Schema):
 
 
 @router.get("/mujun", response=list[MuJunOut], summary="亩均评价（默认方案）")
-def mujun(request: HttpRequest, park: str, year: int, month: int = 12) -> list[dict[str, Any]]:
+def mujun(
+    request: HttpRequest,
+    park: str,
+    year: int = Query(..., **YEAR),
+    month: int = Query(12, ge=1, le=12, description="月份（1-12）"),
+) -> list[dict[str, Any]]:
     p = _park(request, park)
+    _year(year, month)
     rows, _ = selectors.mu_jun_evaluation(park=p, year=year, month=month)
     return [
         {
@@ -264,7 +311,7 @@ class ReportOut(Schema):
 @router.get(
     "/reports", response=list[ReportOut], summary="企业月度报表（按数据范围；企业用户只见本企业）"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def reports(request: HttpRequest, park: str = "", period: str = "", credit_code: str = ""):
     qs = EnterpriseReport.objects.filter(
         enterprise_filter(request.user, "enterprise__")
@@ -298,8 +345,8 @@ class ParkValueOut(Schema):
 
 
 @router.get("/park-indicators", response=list[ParkValueOut], summary="部门发布的园区指标")
-@paginate(LimitOffsetPagination)
-def park_indicators(request: HttpRequest, park: str, year: int | None = None):
+@paginate(BoundedLimitOffsetPagination)
+def park_indicators(request: HttpRequest, park: str, year: int | None = Query(None, **YEAR)):
     p = _park(request, park)
     qs = ParkIndicatorValue.objects.filter(park=p).select_related("indicator")
     if year:
@@ -320,7 +367,10 @@ class TargetOut(Schema):
 
 
 @router.get("/targets", response=list[TargetOut], summary="年度目标")
-def targets(request: HttpRequest, park: str, year: int | None = None) -> list[Target]:
+def targets(
+    request: HttpRequest, park: str, year: int | None = Query(None, **YEAR)
+) -> list[Target]:
+    # A target's year is a plan year, not a reporting period: no window, only the bounds.
     p = _park(request, park)
     qs = Target.objects.filter(park=p).select_related("indicator")
     if year:

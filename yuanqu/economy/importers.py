@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 from math import isfinite
 from typing import Any
 
@@ -19,7 +20,13 @@ from django.db.models import Model
 
 from yuanqu.accounts.models import Role
 from yuanqu.core.bulk import insert_rows
-from yuanqu.core.numbers import NumberError, convert, detect_unit, parse_decimal
+from yuanqu.core.numbers import (
+    DecimalLimits,
+    NumberError,
+    convert,
+    detect_unit,
+    parse_amount,
+)
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.core.uscc import USCCError, validate_uscc
 from yuanqu.economy.models import (
@@ -164,9 +171,17 @@ def _b203_fields() -> list[FieldSpec]:
             unit="人",
         )
     )
+    # Audit rows live in the JSON column `extra`: they keep the figures' limits all the same.
+    audit_limits = DecimalLimits.of(EnterpriseReport._meta.get_field("revenue_ytd"))
     for code, name in AUDIT_ROWS:
         specs.append(
-            FieldSpec(f"x{code}", f"{name}({code})", (name, f"{name}|1-本月"), unit="千元")
+            FieldSpec(
+                f"x{code}",
+                f"{name}({code})",
+                (name, f"{name}|1-本月"),
+                unit="千元",
+                limits=audit_limits,
+            )
         )
     return specs
 
@@ -225,6 +240,7 @@ class EnterpriseReportImporter(Importer):
 
     kind = "enterprise-reports"
     label = "企业月度报表"
+    model = EnterpriseReport
     needs_park = False
     streaming = True
     fields = [
@@ -262,6 +278,10 @@ class EnterpriseReportImporter(Importer):
         self._table_unit: str | None = None
         self._figure_names: tuple[str, ...] = ()
         self._plain_units = True
+        # Numeric cells below this magnitude with at most `_fast_places` decimals fit every
+        # figure column: the fast path below checks that at C speed.
+        self._fast_bound = 0.0
+        self._fast_places: Any = repeat(0)
         # Kept across chunks: keys only.
         self.record: Any = None
         self.seen: dict[tuple[str, int, int], int] = {}  # (code, year, month) → first row
@@ -311,7 +331,15 @@ class EnterpriseReportImporter(Importer):
         cells = [v[name_] for name_ in names]
         # The usual row — every figure a number, no column in another unit — converted at C
         # speed; anything else (text, blanks, errors, units to shift) takes the loop below.
-        if self._plain_units and set(map(type, cells)) == _FLOAT_ONLY and isfinite(sum(cells)):
+        # A cell that might not fit its column (too large, too many decimals) takes the loop.
+        if (
+            self._plain_units
+            and set(map(type, cells)) == _FLOAT_ONLY
+            and isfinite(sum(cells))
+            and -self._fast_bound < min(cells)
+            and max(cells) < self._fast_bound
+            and list(map(round, cells, self._fast_places)) == cells
+        ):
             values = dict(zip(names, map(Decimal, map(str, cells)), strict=True))
             specs = ()
         for name_, money, stated, spec_unit in specs:
@@ -319,10 +347,12 @@ class EnterpriseReportImporter(Importer):
             try:
                 # A numeric cell (the usual case) directly; text, blanks and errors are
                 # parse_decimal's (thousands separators, full-width digits, "—" …).
-                if cell.__class__ is float and isfinite(cell):
-                    number = Decimal(str(cell))
-                else:
-                    number = parse_decimal(cell)
+                number = self.amount(record, name_, cell)
+                if number is not None and stated and stated != unit:
+                    # A column whose header states another unit (营业收入(万元) in a 千元
+                    # table): stored in the row's unit, exactly (a decimal shift, no
+                    # rounding) — and checked again, as stored.
+                    number = self.fit(record, name_, convert(number, stated, unit), shown=cell)
             except NumberError as exc:
                 self.err(
                     record,
@@ -334,15 +364,11 @@ class EnterpriseReportImporter(Importer):
             # Real forms write 0 as blank or "—" (DOMAIN.md §2): a present column means 0.
             if number is None:
                 number = Decimal(0)
-            elif stated and stated != unit:
-                # A column whose header states another unit (营业收入(万元) in a 千元 table):
-                # stored in the row's unit, exactly (a decimal shift, no rounding).
-                number = convert(number, stated, unit)
             values[name_] = number
         extra: dict[str, dict[str, str]] = {}
         for code_, key in audit_keys:
             try:
-                number = parse_decimal(v[key])
+                number = self.amount(record, key, v[key])
             except NumberError as exc:
                 self.err(record, key, str(exc))
                 ok = False
@@ -382,6 +408,13 @@ class EnterpriseReportImporter(Importer):
                 (code, f"x{code}") for code, _ in AUDIT_ROWS if f"x{code}" in values
             ]
             self._figure_names = tuple(spec[0] for spec in self._specs)
+            limits = [self.limits(name) for name in self._figure_names]
+            known = [lim for lim in limits if lim is not None]
+            if known and len(known) == len(limits):
+                self._fast_bound = float(min(lim.bound for lim in known))
+                self._fast_places = repeat(min(lim.decimal_places for lim in known))
+            else:
+                self._fast_bound, self._fast_places = 0.0, repeat(0)
             # No column states a unit of its own: nothing to shift between units.
             self._plain_units = all(stated is None for _, _, stated, _ in self._specs)
             # The audit rules that can apply to this table (their columns are present).
@@ -972,6 +1005,7 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
 
     kind = "park-indicators"
     label = "园区指标（部门发布数）"
+    model = ParkIndicatorValue
     fields = [
         FieldSpec("park", "园区代码", ("园区",), example="DEMO"),
         FieldSpec(
@@ -1048,7 +1082,7 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
         numbers = {}
         for key in ("value", "month_value", "yoy_pct"):
             try:
-                numbers[key] = parse_decimal(v.get(key))
+                numbers[key] = self.amount(record, key, v.get(key))
             except NumberError as exc:
                 self.err(record, key, str(exc))
                 numbers[key] = None
@@ -1077,6 +1111,15 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
                     "unit",
                     f"单位“{unit}”与指标“{indicator.name}”的单位“{indicator.unit}”不符",
                 )
+                return None
+            # Converted to the dictionary's unit: the stored value must fit as well.
+            try:
+                value = None if value is None else self.fit(record, "value", value)
+                month_value = (
+                    None if month_value is None else self.fit(record, "month_value", month_value)
+                )
+            except NumberError as exc:
+                self.err(record, "value", f"换算为{indicator.unit}后，{exc}")
                 return None
         if value is None:
             self.err(record, "value", "累计值为空")
@@ -1234,7 +1277,7 @@ class TargetImporter(_ParkMixin, KeyedImporter):
         if indicator is None:
             self.err(record, "indicator", f"未知指标“{v.get('indicator')}”")
         try:
-            year = int(parse_decimal(v.get("year")) or 0)
+            year = int(parse_amount(v.get("year")) or 0)
             if not 1990 <= year <= 2100:
                 raise ValueError
         except (NumberError, ValueError):
@@ -1251,7 +1294,7 @@ class TargetImporter(_ParkMixin, KeyedImporter):
         if kind is None:
             self.err(record, "kind", "目标类型只能填“总量”或“增速”")
         try:
-            value = parse_decimal(v.get("value"))
+            value = self.amount(record, "value", v.get("value"))
             if value is None:
                 self.err(record, "value", "目标值为空")
         except NumberError as exc:
@@ -1264,7 +1307,11 @@ class TargetImporter(_ParkMixin, KeyedImporter):
             if unit in AMOUNT_UNITS and indicator.unit in AMOUNT_UNITS:
                 from yuanqu.core.wording import convert_amount
 
-                value = convert_amount(value, unit, indicator.unit)
+                try:
+                    value = self.fit(record, "value", convert_amount(value, unit, indicator.unit))
+                except NumberError as exc:
+                    self.err(record, "value", f"换算为{indicator.unit}后，{exc}")
+                    return None
             else:
                 self.err(record, "unit", f"单位“{unit}”与指标单位“{indicator.unit}”不符")
                 return None

@@ -8,9 +8,10 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from yuanqu.audit.services import audit_request
+from yuanqu.core.pagination import BoundedLimitOffsetPagination
 from yuanqu.imports import workbooks
 from yuanqu.imports.selectors import import_list_for
 
@@ -40,7 +41,7 @@ class ImportOut(Schema):
 @router.get(
     "/imports", response=list[ImportOut], summary="导入记录（谁、何时、文件、SHA-256、计数）"
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def imports(request: HttpRequest):
     return import_list_for(user=request.user)
 

@@ -25,12 +25,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 
+from yuanqu.core.numbers import DecimalLimits, fit_decimal, parse_amount
 from yuanqu.imports.models import ImportRecord
 
 # Issues kept in full per level; beyond this they are only counted.
@@ -251,6 +254,12 @@ class FieldSpec:
     example: Any = ""
     choices: tuple[str, ...] = ()
     unit: str = ""
+    # The model field the column is stored in, when its name differs from `name`.
+    model_field: str = ""
+    # What the column's amounts must fit (precision and scale). Filled by `register` from the
+    # importer's `model` field of the same name (or `model_field`); set it by hand only for a
+    # value not stored in a DecimalField of its own (a figure kept in a JSON column).
+    limits: DecimalLimits | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -271,9 +280,12 @@ class Importer:
     # `check_all` / `plan` / `apply`, so memory stays flat at any file size.
     streaming: ClassVar[bool] = False
     chunk_size: ClassVar[int] = 5000
+    # The model the kind stores its rows in: its DecimalFields give the columns' limits.
+    model: ClassVar[type[models.Model] | None] = None
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
+        self._rounded: set[str] = set()  # columns already warned about rounding
 
     # -- hooks -------------------------------------------------------------------------
     def clean(self, record: Any) -> Any | None:
@@ -315,6 +327,44 @@ class Importer:
             "field": spec.label if spec else field_name,
         }
 
+    def limits(self, field_name: str) -> DecimalLimits | None:
+        """The precision and scale the field's amounts must fit (None: not a stored amount)."""
+        spec = next((f for f in self.fields if f.name == field_name), None)
+        return spec.limits if spec else None
+
+    def amount(self, record: Any, field_name: str, value: Any) -> Decimal | None:
+        """The cell `value` of `field_name` as an amount ready to store, or None when empty.
+
+        Every kind reads its amounts through here (`core.numbers.parse_amount`): text with an
+        exponent, NaN and infinities are refused and the value must fit the column
+        (`fit`); raises `NumberError` (Chinese) for the caller to report on the row.
+        """
+        number = parse_amount(value)
+        if number is None:
+            return None
+        return self.fit(record, field_name, number, shown=value)
+
+    def fit(self, record: Any, field_name: str, number: Decimal, *, shown: Any = None) -> Decimal:
+        """`number` checked against the column of `field_name` (after any unit conversion).
+
+        Too many integer digits raises `NumberError`; more decimals than the column's scale
+        are rounded half-up, with one warning per column and file naming the first row
+        (DECISIONS.md "Data integrity").
+        """
+        limits = self.limits(field_name)
+        if limits is None:
+            return number
+        fitted, rounded = fit_decimal(number, limits, shown=number if shown is None else shown)
+        if rounded and field_name not in self._rounded:
+            self._rounded.add(field_name)
+            self.warn(
+                record,
+                field_name,
+                f"数值 {number} 的小数超过{limits.decimal_places}位，已四舍五入为 {fitted}"
+                "（本列其余小数位过多的数值同样处理）",
+            )
+        return fitted
+
     def err(self, record: Any, field_name: str, message: str) -> None:
         self.ctx.error(message, **self.loc(record, field_name))
 
@@ -328,10 +378,25 @@ _REGISTERED: dict[str, type[Importer]] = {}
 
 
 def register(cls: type[Importer]) -> type[Importer]:
-    """Class decorator: make a kind available to `yuanqu import`, the web upload and templates."""
+    """Class decorator: make a kind available to `yuanqu import`, the web upload and templates.
+
+    Each column stored in a DecimalField of the kind's `model` gets that field's precision and
+    scale as its `limits` here, so a new kind checks its amounts without a line of its own.
+    """
+    if cls.model is not None:
+        for spec in cls.fields:
+            if spec.limits is None:
+                spec.limits = _model_limits(cls.model, spec.model_field or spec.name)
     _REGISTERED[cls.kind] = cls
     IMPORTERS[cls.kind] = cls
     return cls
+
+
+def _model_limits(model: type[models.Model], name: str) -> DecimalLimits | None:
+    try:
+        return DecimalLimits.of(model._meta.get_field(name))
+    except FieldDoesNotExist:  # a column not stored as such (a code, a name)
+        return None
 
 
 def get_importer(kind: str) -> type[Importer]:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from yuanqu.accounts.scopes import ScopeDenied
+from yuanqu.core.pagination import BoundedLimitOffsetPagination
 from yuanqu.registry import selectors
 from yuanqu.registry.schemas import EnterpriseOut, ParkOut
 
@@ -12,7 +13,7 @@ router = Router(tags=["主体名录"])
 
 
 @router.get("/parks", response=list[ParkOut], summary="园区列表（按数据范围）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_parks(request: HttpRequest, q: str = "", region: str = ""):
     return selectors.park_list_for(user=request.user, search=q, region_code=region)
 
@@ -23,7 +24,7 @@ def get_park(request: HttpRequest, code: str):
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="企业列表（按数据范围）")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_enterprises(request: HttpRequest, park: str = "", q: str = ""):
     return selectors.enterprise_list_for(user=request.user, park_code=park, search=q)
 

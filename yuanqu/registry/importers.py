@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from yuanqu.accounts.scopes import is_global
-from yuanqu.core.numbers import NumberError, parse_decimal
+from yuanqu.core.numbers import NumberError, parse_amount
 from yuanqu.core.uscc import USCCError, validate_uscc
 from yuanqu.imports.engine import FieldSpec, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedRow
@@ -73,6 +73,7 @@ class ParkImporter(KeyedImporter):
             ("核准面积(公顷)", "核准面积", "面积(公顷)"),
             example="1000.5",
             unit="公顷",
+            model_field="approved_area_ha",
         ),
         FieldSpec("leading_industries", "主导产业", example="装备制造、新材料"),
         FieldSpec("division_code", "行政区划代码", ("区划代码",)),
@@ -109,7 +110,7 @@ class ParkImporter(KeyedImporter):
             park_type = Park.ParkType.OTHER
         area: Decimal | None = None
         try:
-            area = parse_decimal(v.get("area_ha"))
+            area = self.amount(record, "area_ha", v.get("area_ha"))
         except NumberError as exc:
             self.err(record, "area_ha", f"{exc}：核准面积应为数字（公顷）")
             ok = False
@@ -257,7 +258,7 @@ class EnterpriseImporter(KeyedImporter):
                 )
                 ok = False
         try:
-            land = parse_decimal(v.get("land_area_mu"))
+            land = self.amount(record, "land_area_mu", v.get("land_area_mu"))
             if land is not None and land < 0:
                 self.err(record, "land_area_mu", "用地面积不能为负数")
                 ok = False
@@ -382,7 +383,7 @@ class EnterpriseScaleImporter(KeyedImporter):
             )
             ok = False
         try:
-            year = int(parse_decimal(v.get("year")) or 0)
+            year = int(parse_amount(v.get("year")) or 0)
             if not 1990 <= year <= 2100:
                 raise ValueError
         except (NumberError, ValueError):
@@ -403,7 +404,7 @@ class EnterpriseScaleImporter(KeyedImporter):
         month = None
         if text(v.get("entry_month")):
             try:
-                month = int(parse_decimal(v.get("entry_month")) or 0)
+                month = int(parse_amount(v.get("entry_month")) or 0)
                 if not 1 <= month <= 12:
                     raise ValueError
             except (NumberError, ValueError):

@@ -178,6 +178,8 @@ def download(request: HttpRequest) -> HttpResponse:
         params = _params(request, park)
         report = _build(params, park)
         template_id = request.GET.get("template")
+        if template_id and not template_id.isdecimal():
+            raise Http404("模板不存在")
         if template_id:
             if not template_id.isdigit():
                 raise ReportError(f"模板编号“{template_id[:20]}”无效：请在模板列表中选择")
