@@ -198,7 +198,7 @@ LOGOUT_REDIRECT_URL = "login"
 # AxesStandaloneBackend first: it refuses a locked-out username+IP before any password is
 # checked. The rules backend answers object permissions (the access policy); ModelBackend logs in.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "yuanqu.accounts.axes.AxesBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -228,6 +228,9 @@ AXES_FAILURE_LIMIT = env_int("YUANQU_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("YUANQU_LOGIN_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Logins are in the audit log (yuanqu.audit); axes keeps only the failures it counts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_HANDLER = "yuanqu.accounts.axes.BusyTolerantHandler"
 # A failure during the lock-out restarts the cool-off (axes' default): a guesser who keeps trying
 # stays locked out; being keyed on username+IP, that never keeps the real user out elsewhere.
 AXES_LOCKOUT_CALLABLE = "yuanqu.accounts.views.locked_out"

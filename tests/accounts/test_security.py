@@ -14,18 +14,17 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from tests.helpers import ROOT, login_client
-from yuanqu.accounts.middleware import TOUCHED
 from yuanqu.accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +177,7 @@ def test_authentication_backends():
     from django.conf import settings
 
     assert settings.AUTHENTICATION_BACKENDS == [
-        "axes.backends.AxesStandaloneBackend",
+        "yuanqu.accounts.axes.AxesBackend",
         "rules.permissions.ObjectPermissionBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
@@ -231,35 +230,37 @@ def test_demo_users_keep_demo2022(client, demo_registry):
 # Idle session timeout -------------------------------------------------------------------------
 
 
+def _later(minutes: float):
+    """Every clock the session reads (signing's timestamp check, the idle middleware) moved
+    `minutes` ahead."""
+    from unittest import mock
+
+    now = time.time()
+    return mock.patch("time.time", return_value=now + minutes * 60)
+
+
 def test_session_expires_after_idle_minutes(client, staff, settings):
+    # Signed-cookie sessions (no database write to log in): the cookie's signature carries
+    # its time, and a cookie older than SESSION_COOKIE_AGE is refused.
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     login_client(client, "wang", PASSWORD)
     assert client.get("/").status_code == 200
-    key = client.session.session_key
-    expire = Session.objects.get(session_key=key).expire_date
-    assert timedelta(minutes=29) < expire - timezone.now() <= timedelta(minutes=30)
-
-    # Idle past the timeout: the next request is sent to the login page.
-    Session.objects.filter(session_key=key).update(
-        expire_date=timezone.now() - timedelta(seconds=1)
-    )
-    response = client.get("/")
+    with _later(29):
+        assert client.get("/").status_code == 200  # renewed: signed again at +29 minutes
+    with _later(29 + 31):
+        # Idle past the timeout: the next request is sent to the login page.
+        response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_activity_renews_the_session(client, staff):
     login_client(client, "wang", PASSWORD)
-    key = client.session.session_key
-    # As if the last renewal and the expiry were 20 minutes old.
-    session = client.session
-    session[TOUCHED] = 0
-    session.save()
-    Session.objects.filter(session_key=key).update(
-        expire_date=timezone.now() + timedelta(minutes=10)
-    )
-    assert client.get("/").status_code == 200
-    expire = Session.objects.get(session_key=key).expire_date
-    assert expire - timezone.now() > timedelta(minutes=29)
+    with _later(20):
+        assert client.get("/").status_code == 200  # renewed at +20 minutes
+    with _later(45):  # 45 minutes after login, 25 after the renewal
+        assert client.get("/").status_code == 200
+    with _later(45 + 0.5):  # renewed less than a minute ago: no new cookie, still valid
+        assert client.get("/").status_code == 200
 
 
 # Content-Security-Policy ----------------------------------------------------------------------

@@ -10,11 +10,21 @@ outlives the object.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import threading
+from pathlib import Path
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import OperationalError, models, transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+_SPOOL_LOCK = threading.Lock()
 
 # Event names (additional_data["event"]) and their Chinese labels for the audit page.
 EVENTS = {
@@ -75,6 +85,67 @@ def audit_event(
         changes_text=_summary(event, data),
         additional_data=data,
     )
+
+
+def _spool_path() -> Path:
+    return Path(settings.VAR_DIR) / "audit-spool.jsonl"
+
+
+def audit_event_or_spool(*, user: Any, event: str, park: Any = None, **kw: Any) -> None:
+    """`audit_event`, except that a database whose write lock is held (SQLite during a long
+    import) does not fail the caller (a login): the entry is appended to a spool file after a
+    one-second wait and written by the next `audit_spool_flush`, with its original time."""
+    from yuanqu.core.middleware import LOGIN_WAIT_MS, is_database_busy, short_busy_timeout
+
+    try:
+        with short_busy_timeout(LOGIN_WAIT_MS):
+            audit_spool_flush()
+            audit_event(user=user, event=event, park=park, **kw)
+    except OperationalError as exc:
+        if not is_database_busy(exc):
+            raise
+        entry = {
+            "user_id": getattr(user, "pk", None),
+            "event": event,
+            "park_id": getattr(park, "pk", None),
+            "at": timezone.now().isoformat(),
+            **{k: v for k, v in kw.items() if k in ("detail", "changes", "remote_addr")},
+        }
+        with _SPOOL_LOCK, _spool_path().open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+        log.warning("database busy: audit entry %s spooled", event)
+
+
+def audit_spool_flush() -> int:
+    """Write the spooled entries (see `audit_event_or_spool`) into the log; returns how many.
+    The file is renamed first, so entries spooled meanwhile go to a new file."""
+    path = _spool_path()
+    if not path.exists():
+        return 0
+    from yuanqu.accounts.models import User
+    from yuanqu.registry.models import Park
+
+    taken = path.with_suffix(f".{os.getpid()}.taking")
+    with _SPOOL_LOCK:
+        try:
+            path.rename(taken)
+        except FileNotFoundError:
+            return 0
+    lines = taken.read_text(encoding="utf-8").splitlines()
+    with transaction.atomic():
+        for line in lines:
+            e = json.loads(line)
+            entry = audit_event(
+                user=User.objects.filter(pk=e.get("user_id")).first(),
+                event=e["event"],
+                park=Park.objects.filter(pk=e.get("park_id")).first(),
+                detail={**(e.get("detail") or {}), "spooled": True},
+                changes=e.get("changes"),
+                remote_addr=e.get("remote_addr"),
+            )
+            LogEntry.objects.filter(pk=entry.pk).update(timestamp=e["at"])
+    taken.unlink()
+    return len(lines)
 
 
 def _summary(event: str, data: dict[str, Any]) -> str:

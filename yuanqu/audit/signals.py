@@ -12,7 +12,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import pre_delete, pre_save
 
-from yuanqu.audit.services import audit_event, client_addr
+from yuanqu.audit.services import audit_event, audit_event_or_spool, client_addr
 
 
 class AuditLogIsAppendOnly(RuntimeError):
@@ -20,7 +20,9 @@ class AuditLogIsAppendOnly(RuntimeError):
 
 
 def _on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_event(
+    # A login must not fail while an import holds SQLite's write lock: the entry waits in the
+    # spool until the database is free (services.audit_event_or_spool).
+    audit_event_or_spool(
         user=user,
         event="login",
         park=getattr(user, "park", None),

@@ -113,7 +113,7 @@ class NulCharacterMiddleware:
 
 
 @contextmanager
-def _short_busy_timeout(milliseconds: int) -> Iterator[None]:
+def short_busy_timeout(milliseconds: int) -> Iterator[None]:
     """On SQLite, wait at most ``milliseconds`` for the write lock inside the block."""
     if connection.vendor != "sqlite":
         yield
@@ -137,7 +137,7 @@ def update_last_login_tolerant(sender: Any, user: Any, **kwargs: Any) -> None:
     Connected in place of Django's receiver by `CoreConfig.ready`.
     """
     try:
-        with _short_busy_timeout(LOGIN_WAIT_MS):
+        with short_busy_timeout(LOGIN_WAIT_MS):
             update_last_login(sender, user, **kwargs)
     except OperationalError as exc:
         if not is_database_busy(exc):
