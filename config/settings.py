@@ -187,6 +187,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests on a file, not SQLite's shared in-memory database: the browser tests' live server
+    # shares the database with the test, and in shared-cache mode a reader in one thread
+    # locks whole tables against the other ("database table is locked" when flushing).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -85,14 +85,18 @@ def gate(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _content_types_after_flush(request):
-    """A `serialized_rollback` test's teardown flushes without recreating content types, so
-    the next transactional test would start with none — and every audit-log entry (which
-    points at a content type) would fail its foreign key. Recreate them for such tests."""
+def _migration_data_after_flush(request):
+    """A transactional test (the browser tests' live server among them) starts from a flushed
+    database: what the migrations put there — content types, which every audit-log entry
+    points at, and the indicator dictionary — is put back, as the migrations do (idempotent;
+    simpler and sturdier than `serialized_rollback`, which reloads rows the live server may
+    have created again meanwhile)."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
     from django.apps import apps
     from django.contrib.contenttypes.management import create_contenttypes
     from django.contrib.contenttypes.models import ContentType
@@ -100,3 +104,4 @@ def _content_types_after_flush(request):
     ContentType.objects.clear_cache()
     for config in apps.get_app_configs():
         create_contenttypes(config, verbosity=0)
+    import_module("yuanqu.economy.migrations.0002_indicator_dictionary").seed(apps, None)

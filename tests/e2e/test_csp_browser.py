@@ -31,7 +31,7 @@ def demo_live(live_server, settings):
     return live_server
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_pages_run_under_the_csp_without_violations(browser, demo_live):
     base = demo_live.url
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")

@@ -45,7 +45,7 @@ def demo_live(live_server, settings):
     return live_server
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_economy_page_renders_its_charts_offline(browser, demo_live):
     base = demo_live.url
     host = urlsplit(base).hostname

@@ -19,7 +19,7 @@ def demo_live(live_server, settings):
     return live_server
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_enterprise_home_draws_its_own_chart(browser, demo_live):
     base = demo_live.url
     host = urlsplit(base).hostname
