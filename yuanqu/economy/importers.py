@@ -535,11 +535,16 @@ class EnterpriseReportImporter(PeriodSliceImporter):
                 )
             for key in sorted(self.slice_keys):
                 park_id, year, month = key
-                stored = (
-                    EnterpriseReport.objects.filter(park_id=park_id, year=year, month=month)
-                    .exclude(import_record=self.record)
-                    .values_list("id", "enterprise_id")
-                )
+                # The rows stored before this import: those it did not write, and those it
+                # matched and updated (a commit has already written its chunks).
+                record_id = self.record.pk if self.record is not None else None
+                stored = [
+                    (i, e)
+                    for i, e, r in EnterpriseReport.objects.filter(
+                        park_id=park_id, year=year, month=month
+                    ).values_list("id", "enterprise_id", "import_record_id")
+                    if r != record_id or i in self.seen_ids
+                ]
                 stored_n[key] = len(stored)
                 gone = [(i, e) for i, e in stored if i not in self.seen_ids and e not in failed]
                 if gone:

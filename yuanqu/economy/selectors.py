@@ -813,6 +813,9 @@ class ReportingRate:
 
     def sentence(self) -> str:
         """本期应报X户，已报Y户，报送率Z% (DECISIONS.md, Data integrity)."""
+        if self.rate is None:
+            # Nothing to expect yet (no 规上 list, nobody reported the previous month).
+            return f"本期无应报名单（未导入规上名单，上期无报送），已报{self.reported}户"
         return f"本期应报{self.expected}户，已报{self.reported}户，报送率{self.rate_text}%"
 
 
@@ -868,7 +871,8 @@ def reporting_rate(
         )
     else:
         reported_all = set(reported_ids)
-    reported = expected_ids & reported_all
+    # Without anyone expected every reporter is counted (the sentence says there is no list).
+    reported = expected_ids & reported_all if expected_ids else reported_all
     missing = [
         MissingEnterprise(pk, code, name)
         for pk, code, name in Enterprise.objects.filter(pk__in=expected_ids - reported)
@@ -884,5 +888,5 @@ def reporting_rate(
         rate=rate,
         missing=missing,
         basis=basis,
-        extra=len(reported_all - expected_ids),
+        extra=len(reported_all - expected_ids) if expected_ids else 0,
     )

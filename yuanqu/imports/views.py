@@ -360,12 +360,19 @@ def review(request: HttpRequest) -> HttpResponse:
     rows = review_slices(park=park, year=year) if year else []
     user = request.user
     kinds = {r["slice"].kind for r in rows}
-    may = {k: (policy.can_review(user, park, k), policy.can_lock(user, park, k)) for k in kinds}
+    # Asked once per kind: who may, and the words naming who may for the others.
+    may = {
+        k: (
+            policy.can_review(user, park, k),
+            policy.can_lock(user, park, k),
+            status.reviewers_text(park, k),
+            status.reviewers_text(park, k, "锁定"),
+        )
+        for k in kinds
+    }
     for r in rows:
         s = r["slice"]
-        r["may_review"], r["may_lock"] = may[s.kind]
-        r["reviewers"] = status.reviewers_text(park, s.kind)
-        r["lockers"] = status.reviewers_text(park, s.kind, "锁定")
+        r["may_review"], r["may_lock"], r["reviewers"], r["lockers"] = may[s.kind]
         if s.kind == "enterprise-reports" and s.status in ("submitted", "returned", "reviewed"):
             # Before review (and after, for the record): how complete the month is.
             r["rate"] = reporting_rate(park=park, period=parse_period(s.period))
