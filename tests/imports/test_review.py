@@ -216,6 +216,8 @@ def test_review_return_lock_unlock_on_the_web_with_history(demo, tmp_path, clien
     post(action="review", confirm_incomplete="1")
     s.refresh_from_db()
     assert s.status == "reviewed"
+    economy = client.get("/economy/?park=DEMO&period=2023-06").content.decode()
+    assert "本期应报5户，已报3户，报送率60.0%" in economy
     post(action="lock")
     s.refresh_from_db()
     assert s.status == "locked"
