@@ -63,7 +63,7 @@ class PeriodSliceImporter(Importer):
         self.reviewed: set[SliceKey] = set()  # 已审核 or 已锁定: closed to submit-only users
         self.lock_reported: set[SliceKey] = set()
         self.touched: set[SliceKey] = set()  # slices this import changes
-        self._park_names: dict[int, str] = {}
+        self._parks: dict[int, Any] = {}
 
     # -- which slices -------------------------------------------------------------------------
     @property
@@ -90,16 +90,17 @@ class PeriodSliceImporter(Importer):
             ).values_list("park_id", "year", "month")
             self.reviewed |= {r for r in rows if r in fresh}
 
-    def slice_what(self, key: SliceKey) -> str:
-        park_id, year, month = key
-        name = self._park_names.get(park_id)
-        if name is None:
+    def slice_park(self, park_id: int) -> Any:
+        if park_id not in self._parks:
             from yuanqu.registry.models import Park
 
-            name = Park.objects.filter(pk=park_id).values_list("name", flat=True).first() or str(
-                park_id
-            )
-            self._park_names[park_id] = name
+            self._parks[park_id] = Park.objects.filter(pk=park_id).first()
+        return self._parks[park_id]
+
+    def slice_what(self, key: SliceKey) -> str:
+        park_id, year, month = key
+        park = self.slice_park(park_id)
+        name = park.name if park is not None else str(park_id)
         return f"园区{name} {period_text(year, month)} 的{self.slice_label}"
 
     def slice_change(
@@ -131,7 +132,12 @@ class PeriodSliceImporter(Importer):
         self.lock_reported.add(key)
         ctx = self.ctx
         found = locked_change(
-            user=ctx.user, reason=ctx.reason, dry_run=ctx.dry_run, what=self.slice_what(key)
+            user=ctx.user,
+            reason=ctx.reason,
+            dry_run=ctx.dry_run,
+            what=self.slice_what(key),
+            park=self.slice_park(key[0]),
+            kind=self.kind,
         )
         if found:
             ctx.add(Issue(found[0], found[1]))

@@ -30,14 +30,16 @@ def locked_slices(*, kind: str, keys: set[tuple[int, int, int]]) -> set[tuple[in
     return {r for r in rows if r in keys}
 
 
-def locked_change(*, user: Any, reason: str, dry_run: bool, what: str) -> tuple[str, str] | None:
+def locked_change(
+    *, user: Any, reason: str, dry_run: bool, what: str, park: Any = None, kind: str = ""
+) -> tuple[str, str] | None:
     """May this import change a locked slice (`what`, e.g. "园区X 2022-09 的企业报表")?
 
     None when it may (the operator's CLI, an administrator or a user who may lock, with a
     reason); otherwise (level, Chinese message): a warning on a preview that only lacks the
     reason, an error when the user may not change locked data or the commit has no reason.
     """
-    may = user is None or not getattr(user, "pk", None) or _may_lock(user)
+    may = user is None or not getattr(user, "pk", None) or _may_lock(user, park, kind)
     if not may:
         return (
             "error",
@@ -51,9 +53,12 @@ def locked_change(*, user: Any, reason: str, dry_run: bool, what: str) -> tuple[
     return ("warning" if dry_run else "error", message)
 
 
-def _may_lock(user: Any) -> bool:
+def _may_lock(user: Any, park: Any = None, kind: str = "") -> bool:
+    from yuanqu.accounts import policy
     from yuanqu.accounts.scopes import is_global
 
+    if park is not None and kind:
+        return policy.can_lock(user, park, kind)
     return bool(is_global(user) or getattr(user, "can_lock", False))
 
 
@@ -139,50 +144,6 @@ ACTION_LABELS = {
     "import": "导入",
     "change_locked": "修改已锁定数据",
 }
-
-
-def slice_review(*, kind: str, park: Any, year: int, month: int, user: Any = None) -> DataSlice:
-    return _transition(
-        kind=kind,
-        park=park,
-        year=year,
-        month=month,
-        user=user,
-        to=DataStatus.REVIEWED,
-        allowed_from={DataStatus.SUBMITTED},
-        action="review",
-    )
-
-
-def slice_lock(*, kind: str, park: Any, year: int, month: int, user: Any = None) -> DataSlice:
-    return _transition(
-        kind=kind,
-        park=park,
-        year=year,
-        month=month,
-        user=user,
-        to=DataStatus.LOCKED,
-        allowed_from={DataStatus.REVIEWED},
-        action="lock",
-    )
-
-
-def slice_unlock(
-    *, kind: str, park: Any, year: int, month: int, reason: str, user: Any = None
-) -> DataSlice:
-    if not reason.strip():
-        raise StatusError("解锁需填写原因")
-    return _transition(
-        kind=kind,
-        park=park,
-        year=year,
-        month=month,
-        user=user,
-        to=DataStatus.REVIEWED,
-        allowed_from={DataStatus.LOCKED},
-        action="unlock",
-        reason=reason,
-    )
 
 
 # -- review, return, lock, unlock, remind: the one set of services for web and CLI -----------

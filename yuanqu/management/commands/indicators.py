@@ -42,15 +42,13 @@ class Command(BaseCommand):
         )
         rate = selectors.reporting_rate(park=park, period=period)
         if o["json"]:
+            # Computed indicators carry the period's 应报 / 已报 enterprises (DECISIONS.md).
             data = [
-                presenters.indicator_json(r, exact_=o["exact"], nominal=o["nominal"]) for r in rows
+                presenters.indicator_json(
+                    r, exact_=o["exact"], nominal=o["nominal"], reporting=rate
+                )
+                for r in rows
             ]
-            for item in data:
-                # The period's 应报 / 已报 enterprises beside each computed indicator
-                # (DECISIONS.md, Data integrity): strings of integers.
-                if item.get("source") == "computed":
-                    item["expected"] = str(rate.expected)
-                    item["reported"] = str(rate.reported)
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
         title = f"{park.name}（{park.code}）主要指标  {period.label}"
