@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser]
 H = ["统一社会信用代码", "企业名称", "报告期", "工业总产值(本月)", "工业总产值(1-本月)"]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the indicator dictionary (a data migration) survives other tests' flushes.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_upload_preview_rate_review_and_guarded_replace(browser, live_server, settings, tmp_path):
     from yuanqu.demo.registry import load_registry
     from yuanqu.demo.users import load_users

@@ -331,3 +331,31 @@ def test_indicators_json_carries_expected_and_reported(demo, tmp_path, capsys):
     computed = [o for o in data if o["source"] == "computed"]
     assert computed and all((o["expected"], o["reported"]) == ("5", "3") for o in computed)
     assert all("expected" not in o for o in data if o["source"] == "entered")
+
+
+def test_a_return_reaches_the_submitter_with_its_reason(demo, tmp_path, client):
+    park, listed = demo
+    login_client(client, "qiye")
+    own = write_xlsx(tmp_path / "own.xlsx", H, rows_for(listed[:1]), unit_line="单位：千元")
+    record = record_of(upload(client, own))
+    client.post(f"/imports/{record.pk}/confirm/")
+    assert DataSlice.objects.get(park=park, year=2023, month=6).status == "submitted"
+    login_client(client, "jingfa")
+    client.post(
+        "/imports/review/action/",
+        {
+            "park": "DEMO",
+            "kind": "enterprise-reports",
+            "period": "2023-06",
+            "action": "return",
+            "reason": "用电量缺失",
+        },
+    )
+    login_client(client, "qiye")
+    page = client.get("/imports/").content.decode()
+    assert "已被退回：用电量缺失" in page
+    # Submitting again puts the month back to 已提交 for review.
+    fixed = write_xlsx(tmp_path / "fixed.xlsx", H, rows_for(listed[:1], value=101))
+    record = record_of(upload(client, fixed))
+    client.post(f"/imports/{record.pk}/confirm/")
+    assert DataSlice.objects.get(park=park, year=2023, month=6).status == "submitted"
