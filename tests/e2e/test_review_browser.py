@@ -15,8 +15,7 @@ pytestmark = [pytest.mark.browser]
 H = ["统一社会信用代码", "企业名称", "报告期", "工业总产值(本月)", "工业总产值(1-本月)"]
 
 
-# serialized_rollback: the indicator dictionary (a data migration) survives other tests' flushes.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_upload_preview_rate_review_and_guarded_replace(browser, live_server, settings, tmp_path):
     from yuanqu.demo.registry import load_registry
     from yuanqu.demo.users import load_users
@@ -24,6 +23,13 @@ def test_upload_preview_rate_review_and_guarded_replace(browser, live_server, se
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A transactional test's database was flushed by the tests before it: the indicator
+    # dictionary (a data migration) is seeded again, as the migration does.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("yuanqu.economy.migrations.0002_indicator_dictionary").seed(apps, None)
     load_registry()
     load_users()
     EnterpriseScale.objects.filter(enterprise__park__code="DEMO").delete()
