@@ -279,6 +279,9 @@ YUANQU_IMPORT_STREAM_BYTES = env_int("YUANQU_IMPORT_STREAM_BYTES", 320 * 1024 * 
 # Web uploads larger than this are previewed and committed in a background thread, the page
 # showing a progress bar; smaller ones run inside the request (they take a second or two).
 YUANQU_IMPORT_BACKGROUND_BYTES = env_int("YUANQU_IMPORT_BACKGROUND_BYTES", 1_000_000)
+# A replace that would delete more than this percent of a period's stored rows needs a typed
+# confirmation on the web and --allow-deletions on the CLI (DECISIONS.md, Data integrity).
+YUANQU_REPLACE_GUARD_PCT = env_int("YUANQU_REPLACE_GUARD_PCT", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -308,14 +308,19 @@ def test_locked_period_on_the_web_needs_a_lock_permission_and_a_reason(park, tmp
             )
         return ImportRecord.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
 
+    from yuanqu.registry.models import Department
+
+    economy = Department.objects.create(park=park, code="JFJ", name="经发局", modules=["economy"])
     # A user who may not lock cannot change a locked period, reason or not.
     clerk = User.objects.create_user("clerk", role=Role.DEPARTMENT, park=park)
+    clerk.departments.add(economy)
     preview = upload(clerk)
     assert preview.status == ImportRecord.Status.FAILED
     assert "不能修改" in preview.issues[0]["message"]
 
     # 经发局 with the lock permission: the preview warns, the commit needs the reason.
     jingfa = User.objects.create_user("jf", role=Role.DEPARTMENT, park=park, can_lock=True)
+    jingfa.departments.add(economy)
     preview = upload(jingfa)
     assert preview.status == ImportRecord.Status.PREVIEWED
     assert any("修改原因" in i["message"] for i in preview.issues if i["level"] == "warning")

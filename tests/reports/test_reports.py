@@ -728,3 +728,16 @@ def test_templates_match_catalogues_and_docs():
             template="x",
             variables={"output": "重复"},
         )
+
+
+def test_monthly_overview_says_the_reporting_rate(files, django_db_blocker):
+    from yuanqu.core.periods import Period
+    from yuanqu.economy.selectors import reporting_rate
+
+    with django_db_blocker.unblock():
+        from yuanqu.registry.models import Park
+
+        rate = reporting_rate(park=Park.objects.get(code="DEMO"), period=Period(2022, 9))
+    assert rate.expected > 0
+    text = "\n".join(p.text for p in Opened(files["monthly"]).paragraphs)
+    assert rate.sentence() + "。" in text

@@ -89,6 +89,8 @@ class IndicatorOut(Schema):
     time_progress_pct: str | None
     ahead_pp: str | None
     yoy_nominal_pct: str | None = None
+    expected: str | None = None
+    reported: str | None = None
 
 
 @router.get(
@@ -109,7 +111,10 @@ def indicators(
     rows = selectors.park_indicator_table(
         park=p, period=_period(period), include_submitted=include_submitted
     )
-    return [presenters.indicator_json(r, exact_=exact, nominal=nominal) for r in rows]
+    rate = selectors.reporting_rate(park=p, period=_period(period))
+    return [
+        presenters.indicator_json(r, exact_=exact, nominal=nominal, reporting=rate) for r in rows
+    ]
 
 
 class PartOut(Schema):

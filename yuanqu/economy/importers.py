@@ -18,7 +18,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
-from yuanqu.accounts.models import Role
 from yuanqu.core.bulk import insert_rows
 from yuanqu.core.numbers import (
     DecimalLimits,
@@ -35,9 +34,9 @@ from yuanqu.economy.models import (
     ParkIndicatorValue,
     Target,
 )
-from yuanqu.imports.engine import FieldSpec, Importer, Issue, Preview, register
+from yuanqu.imports.engine import FieldSpec, Preview, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedRow
-from yuanqu.imports.status import StatusError, locked_change, locked_slices, slices_touch
+from yuanqu.imports.period import PeriodSliceImporter
 from yuanqu.registry.models import Enterprise, Park
 from yuanqu.registry.services import enterprises_create_many
 
@@ -230,7 +229,7 @@ class ReportRow:
 
 
 @register
-class EnterpriseReportImporter(Importer):
+class EnterpriseReportImporter(PeriodSliceImporter):
     """Enterprise monthly reports (B204-1 and B203 figures), one row per enterprise and period.
 
     A streaming kind: rows are checked and written `chunk_size` at a time inside the import's
@@ -243,6 +242,8 @@ class EnterpriseReportImporter(Importer):
     model = EnterpriseReport
     needs_park = False
     streaming = True
+    slice_model = EnterpriseReport
+    slice_label = "企业报表"
     fields = [
         FieldSpec(
             "credit_code",
@@ -264,8 +265,7 @@ class EnterpriseReportImporter(Importer):
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
-        user = ctx.user
-        self.enterprise_submission = getattr(user, "role", None) == Role.ENTERPRISE
+        self.enterprise_submission = self.submit_only_user
         self.parks = {p.pk: p for p in Park.objects.all()}
         self.unit_warned = False
         self._periods: dict[Any, Period] = {}
@@ -285,14 +285,12 @@ class EnterpriseReportImporter(Importer):
         # Kept across chunks: keys only.
         self.record: Any = None
         self.seen: dict[tuple[str, int, int], int] = {}  # (code, year, month) → first row
-        self.keys: set[tuple[int, int, int]] = set()  # (park_id, year, month) slices
         self.seen_ids: set[int] = set()  # stored reports the file matched
         self.new_codes: dict[str, str] = {}  # unregistered enterprises: code → name
         self.created: dict[str, EnterpriseRef] = {}  # enterprises this import created
         self._stored_periods: dict[tuple[int, int], bool] = {}  # see `_period_stored`
-        self.locked: set[tuple[int, int, int]] = set()  # locked slices in the file
-        self.lock_reported: set[tuple[int, int, int]] = set()
-        self.touched: set[tuple[int, int, int]] = set()  # slices this import changes
+        # Enterprises per slice in the file, for the 报送率 the period would have.
+        self.slice_enterprises: dict[tuple[int, int, int], set[int]] = {}
         self.failed: set[str] = set()  # credit codes of rows that failed a check
 
     # -- row validation (one row at a time) ----------------------------------------------------
@@ -507,7 +505,7 @@ class EnterpriseReportImporter(Importer):
 
     def feed(self, rows: list[ReportRow], preview: Preview, *, write: bool) -> None:
         rows = self._resolve(rows)
-        self._check_locks(rows)
+        self.note_slices({(r.park.pk, r.period.year, r.period.month) for r in rows})
         stored = self._stored(rows)
         create: list[ReportRow] = []
         update: list[EnterpriseReport] = []
@@ -520,9 +518,12 @@ class EnterpriseReportImporter(Importer):
             p = row.period
             ent = row.enterprise
             current = stored.get((ent.pk, p.year, p.month)) if ent else None
+            key = (row.park.pk, p.year, p.month)
+            if ent is not None:
+                self.slice_enterprises.setdefault(key, set()).add(ent.pk)
             if current is None:
                 preview.new += 1
-                self._locked_change((row.park.pk, p.year, p.month))
+                self.slice_change(key)
                 create.append(row)
                 if preview.wants_sample("new"):
                     shown = [(self._label(k), "", v) for k, v in row.values.items() if v]
@@ -531,7 +532,7 @@ class EnterpriseReportImporter(Importer):
             self.seen_ids.add(current.pk)
             if self._differs(current, row):
                 preview.changed += 1
-                self._locked_change((row.park.pk, p.year, p.month))
+                self.slice_change(key, existing=True, record=row.record, label=self._row_label(row))
                 if preview.wants_sample("changed"):
                     diff = self._diff(current, row)
                     preview.add_sample("changed", self._row_label(row), diff, **self._at(row))
@@ -551,9 +552,11 @@ class EnterpriseReportImporter(Importer):
                 f"另有 {unnamed} 家企业尚未登记（共 {len(self.new_codes)} 家），"
                 f"导入时将一并在园区“{self.ctx.park.name}”中新建"
             )
-        replace = self.ctx.mode == "replace" and not self.enterprise_submission
         delete_ids: list[int] = []
-        if replace:
+        deleted: dict[tuple[int, int, int], int] = {}
+        stored_n: dict[tuple[int, int, int], int] = {}
+        gone_enterprises: dict[tuple[int, int, int], set[int]] = {}
+        if self.replacing:
             # Enterprises whose row is in the file but failed a check are not "missing from
             # the file": their stored rows are not counted (or shown) as deleted.
             failed: set[int] = set()
@@ -564,47 +567,92 @@ class EnterpriseReportImporter(Importer):
                         credit_code__in=codes[start : start + 900]
                     ).values_list("id", flat=True)
                 )
-            for park_id, year, month in sorted(self.keys):
-                stored = (
-                    EnterpriseReport.objects.filter(park_id=park_id, year=year, month=month)
-                    .exclude(import_record=self.record)
-                    .values_list("id", "enterprise_id")
-                )
-                gone = [i for i, e in stored if i not in self.seen_ids and e not in failed]
+            for key in sorted(self.slice_keys):
+                park_id, year, month = key
+                # The rows stored before this import: those it did not write, and those it
+                # matched and updated (a commit has already written its chunks).
+                record_id = self.record.pk if self.record is not None else None
+                stored = [
+                    (i, e)
+                    for i, e, r in EnterpriseReport.objects.filter(
+                        park_id=park_id, year=year, month=month
+                    ).values_list("id", "enterprise_id", "import_record_id")
+                    if r != record_id or i in self.seen_ids
+                ]
+                stored_n[key] = len(stored)
+                gone = [(i, e) for i, e in stored if i not in self.seen_ids and e not in failed]
                 if gone:
-                    self._locked_change((park_id, year, month))
-                delete_ids.extend(gone)
+                    self.slice_change(key, existing=True)
+                    deleted[key] = len(gone)
+                    gone_enterprises[key] = {e for _, e in gone}
+                delete_ids.extend(i for i, _ in gone)
         preview.deleted = len(delete_ids)
-        gone = (
+        self.guard_deletions(preview, deleted, stored_n)
+        gone_rows = (
             EnterpriseReport.objects.filter(pk__in=delete_ids[:20])
             .select_related("enterprise")
             .order_by("enterprise__credit_code")
         )
-        for r in gone:
+        for r in gone_rows:
             e = r.enterprise
-            preview.add_sample(
-                "deleted",
+            self.sample_deleted(
+                preview,
                 f"{e.name}（{e.credit_code}）{r.year}-{r.month:02d}",
                 [(self._label("output_ytd"), r.output_ytd, "")],
             )
         preview.slices = sorted(
-            f"{self.parks[p].code} {y}-{m:02d}" for p, y, m in self.keys if p in self.parks
+            f"{self.parks[p].code} {y}-{m:02d}" for p, y, m in self.slice_keys if p in self.parks
         )
-        if not write or not (preview.new or preview.changed or preview.deleted):
+        if not self.enterprise_submission:
+            preview.checks["reporting"] = self._reporting(gone_enterprises)
+        if (
+            self.ctx.has_errors
+            or not write
+            or not (preview.new or preview.changed or preview.deleted)
+        ):
             return
         for start in range(0, len(delete_ids), 900):
             EnterpriseReport.objects.filter(pk__in=delete_ids[start : start + 900]).delete()
-        try:
-            slices_touch(
-                kind=self.kind,
-                keys=self.touched,
-                user=self.ctx.user,
-                submit_only=self.ctx.submit_only,
-                reason=self.ctx.reason,
-                import_record=self.record,
+        self.slices_commit(self.record)
+
+    # Slices whose 报送率 the preview shows (the latest ones when a file holds many months).
+    REPORTING_SLICES = 12
+
+    def _reporting(self, gone: dict[tuple[int, int, int], set[int]]) -> list[dict[str, Any]]:
+        """报送率 each slice of the file would have after this import, with the missing."""
+        from yuanqu.economy.selectors import reporting_rate
+
+        out: list[dict[str, Any]] = []
+        keys = sorted(self.slice_keys, key=lambda k: (k[1], k[2], k[0]))[-self.REPORTING_SLICES :]
+        for key in sorted(keys):
+            park_id, year, month = key
+            park = self.parks.get(park_id)
+            if park is None:
+                continue
+            after = set(
+                EnterpriseReport.objects.filter(
+                    park_id=park_id, year=year, month=month
+                ).values_list("enterprise_id", flat=True)
             )
-        except StatusError as exc:  # pragma: no cover - feed() already refused locked slices
-            raise ValueError(str(exc)) from exc
+            after = (after - gone.get(key, set())) | self.slice_enterprises.get(key, set())
+            rate = reporting_rate(park=park, period=Period(year, month), reported_ids=after)
+            out.append(
+                {
+                    "park": park.code,
+                    "park_name": park.name,
+                    "period": f"{year}-{month:02d}",
+                    "expected": rate.expected,
+                    "reported": rate.reported,
+                    "rate": rate.rate_text,
+                    "basis": rate.basis,
+                    "sentence": rate.sentence(),
+                    "missing": [
+                        {"credit_code": m.credit_code, "name": m.name} for m in rate.missing[:50]
+                    ],
+                    "missing_count": len(rate.missing),
+                }
+            )
+        return out
 
     def _resolve(self, rows: list[ReportRow]) -> list[ReportRow]:
         """Duplicates inside the file, and each row's enterprise and park (or an error)."""
@@ -677,30 +725,6 @@ class EnterpriseReportImporter(Importer):
                 row.enterprise, row.park = ent, ent.park
             good.append(row)
         return good
-
-    def _check_locks(self, rows: list[ReportRow]) -> None:
-        """Note which of the file's slices are locked; `_locked_change` speaks only when a
-        row would actually change one (an unchanged export of locked months imports fine)."""
-        fresh = {(r.park.pk, r.period.year, r.period.month) for r in rows} - self.keys
-        if not fresh:
-            return
-        self.keys |= fresh
-        self.locked |= locked_slices(kind=self.kind, keys=fresh)
-
-    def _locked_change(self, key: tuple[int, int, int]) -> None:
-        """A row changes slice `key` (new, changed or deleted): note it, and say whether a
-        locked slice may be changed (once per slice)."""
-        self.touched.add(key)
-        if key not in self.locked or key in self.lock_reported:
-            return
-        self.lock_reported.add(key)
-        park_id, year, month = key
-        park = self.parks.get(park_id)
-        what = f"园区{park.name if park else park_id} {year}-{month:02d} 的企业报表"
-        ctx = self.ctx
-        found = locked_change(user=ctx.user, reason=ctx.reason, dry_run=ctx.dry_run, what=what)
-        if found:
-            ctx.add(Issue(found[0], found[1]))
 
     def _stored(self, rows: list[ReportRow]) -> dict[tuple[int, int, int], EnterpriseReport]:
         """Stored reports of this chunk's enterprises: the same month (to compare), the
@@ -1000,12 +1024,14 @@ class IndicatorValueRow:
 
 
 @register
-class ParkIndicatorImporter(_ParkMixin, Importer):
+class ParkIndicatorImporter(_ParkMixin, PeriodSliceImporter):
     """Park figures released by other bureaux, with their released growth rate."""
 
     kind = "park-indicators"
     label = "园区指标（部门发布数）"
     model = ParkIndicatorValue
+    slice_model = ParkIndicatorValue
+    slice_label = "园区指标"
     fields = [
         FieldSpec("park", "园区代码", ("园区",), example="DEMO"),
         FieldSpec(
@@ -1185,37 +1211,38 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
                 preview.unchanged += 1
                 continue
             pending.append((row, current))
+        self.note_slices(keys)
+        for row, current in pending:
+            self.slice_change(
+                (row.park.pk, row.period.year, row.period.month),
+                existing=current is not None,
+                record=row.record,
+                label=f"{row.indicator.name} {row.period}",
+            )
         delete = []
-        gone: list[ParkIndicatorValue] = []
-        if self.ctx.mode == "replace":
+        deleted: dict[tuple[int, int, int], int] = {}
+        if self.replacing:
             gone = [obj for key, obj in existing.items() if key not in seen]
             delete = [obj.pk for obj in gone]
             preview.deleted = len(delete)
             for obj in gone:
-                preview.add_sample(
-                    "deleted",
+                key = (obj.park_id, obj.year, obj.month)
+                deleted[key] = deleted.get(key, 0) + 1
+                self.slice_change(key, existing=True)
+                self.sample_deleted(
+                    preview,
                     f"{obj.park.code} {obj.indicator.name} "
                     + (f"{obj.year}-{obj.month:02d}" if obj.month else f"{obj.year}年"),
                     [("累计值", obj.value, "")],
                 )
-        # Only slices the file actually changes need the lock permission and a reason.
-        touched = {(r.park.pk, r.period.year, r.period.month) for r, _ in pending}
-        touched |= {(o.park_id, o.year, o.month) for o in gone}
-        ctx = self.ctx
-        refused = False
-        for _p, y, m in sorted(locked_slices(kind=self.kind, keys=touched)):
-            found = locked_change(
-                user=ctx.user,
-                reason=ctx.reason,
-                dry_run=ctx.dry_run,
-                what=f"{y}-{m:02d} 的园区指标",
-            )
-            if found:
-                ctx.add(Issue(found[0], found[1]))
-                refused = refused or found[0] == "error"
-        if refused:
+            stored: dict[tuple[int, int, int], int] = {}
+            for _key, obj in existing.items():
+                k = (obj.park_id, obj.year, obj.month)
+                stored[k] = stored.get(k, 0) + 1
+            self.guard_deletions(preview, deleted, stored)
+        if self.ctx.has_errors:
             return None
-        return {"pending": pending, "delete": delete, "keys": touched}
+        return {"pending": pending, "delete": delete}
 
     def apply(self, plan: Any, preview: Preview, record: Any) -> None:
         for row, current in plan["pending"]:
@@ -1235,14 +1262,7 @@ class ParkIndicatorImporter(_ParkMixin, Importer):
             obj.import_record = record
             obj.save()
         ParkIndicatorValue.objects.filter(pk__in=plan["delete"]).delete()
-        slices_touch(
-            kind=self.kind,
-            keys=plan["keys"],
-            user=self.ctx.user,
-            submit_only=self.ctx.submit_only,
-            reason=self.ctx.reason,
-            import_record=record,
-        )
+        self.slices_commit(record)
 
 
 @register
@@ -1250,6 +1270,7 @@ class TargetImporter(_ParkMixin, KeyedImporter):
     """Annual targets per park and indicator (a level in the indicator's unit, or a growth %)."""
 
     kind = "targets"
+    write_area = "economy"
     label = "年度目标"
     model = Target
     key_label = "园区+指标+年度"

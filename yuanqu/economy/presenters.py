@@ -31,9 +31,11 @@ def pct(value: Decimal | None, *, exact_: bool = False) -> str | None:
 
 
 def indicator_json(
-    row: IndicatorRow, *, exact_: bool = False, nominal: bool = False
+    row: IndicatorRow, *, exact_: bool = False, nominal: bool = False, reporting: Any = None
 ) -> dict[str, Any]:
-    """The JSON object of one indicator, exactly as DECISIONS.md specifies."""
+    """The JSON object of one indicator, exactly as DECISIONS.md specifies; a computed one
+    carries the period's 应报 / 已报 enterprises (`reporting`, a selectors.ReportingRate) as
+    `expected` / `reported`, strings of integers."""
     data: dict[str, Any] = {
         "code": row.code,
         "name": row.name,
@@ -52,6 +54,9 @@ def indicator_json(
     }
     if nominal:
         data["yoy_nominal_pct"] = pct(row.yoy_nominal_pct, exact_=exact_)
+    if reporting is not None and row.source == "computed":
+        data["expected"] = str(reporting.expected)
+        data["reported"] = str(reporting.reported)
     return data
 
 

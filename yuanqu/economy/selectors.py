@@ -808,3 +808,123 @@ def latest_period(*, park: Park, include_submitted: bool = False) -> Period | No
         .first()
     )
     return Period(s.year, s.month) if s else None
+
+
+# ---------------------------------------------------------------------------------------------
+# 报送率: how many of the expected enterprises reported a period
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MissingEnterprise:
+    pk: int
+    credit_code: str
+    name: str
+
+
+@dataclass
+class ReportingRate:
+    """应报 / 已报 enterprises of one park and period; `rate` is unrounded (None: none expected)."""
+
+    park: Park
+    period: Period
+    expected: int
+    reported: int
+    rate: Decimal | None
+    missing: list[MissingEnterprise]
+    basis: str  # "规上名单" or "上月报送"
+    # Enterprises that reported although not expected (new to the park, not on the list).
+    extra: int = 0
+
+    @property
+    def rate_text(self) -> str:
+        """The rate as pages show it: half-up to one decimal ("60.0")."""
+        if self.rate is None:
+            return "—"
+        from decimal import ROUND_HALF_UP
+
+        return str(self.rate.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def sentence(self) -> str:
+        """本期应报X户，已报Y户，报送率Z% (DECISIONS.md, Data integrity)."""
+        if self.rate is None:
+            # Nothing to expect yet (no 规上 list, nobody reported the previous month).
+            return f"本期无应报名单（未导入规上名单，上期无报送），已报{self.reported}户"
+        return f"本期应报{self.expected}户，已报{self.reported}户，报送率{self.rate_text}%"
+
+
+def previous_report_period(period: Period) -> tuple[int, int]:
+    """The month whose reporters are expected when there is no 规上 list: the previous month,
+    but December of last year for 1-2月 (January is never reported on its own)."""
+    if period.month <= 2:
+        return period.year - 1, 12
+    return period.year, period.month - 1
+
+
+def reporting_rate(
+    *, park: Park, period: Period, reported_ids: Iterable[int] | None = None
+) -> ReportingRate:
+    """报送率 of enterprise reports for a park and period (DECISIONS.md, "Data integrity").
+
+    Expected (应报) = the enterprises of the park on the year's 规上 list (EnterpriseScale
+    with is_above_scale, imported by kind enterprise-scale); an enterprise that entered 规上
+    during the year (入库方式 月度入库 with an entry month) is expected from that month on.
+    Without any list for the year: the enterprises that reported the previous month (for
+    1-2月, December of last year). Reported (已报) = the expected enterprises with a report
+    for the period, whatever its review status (a submission counts as reported).
+    Rate = 已报 ÷ 应报 × 100, unrounded; None when nothing is expected.
+
+    `reported_ids` replaces the stored reporters (an import preview passes the enterprises
+    the period would hold after the import).
+    """
+    from yuanqu.registry.models import Enterprise, EnterpriseScale
+
+    scale = EnterpriseScale.objects.filter(
+        enterprise__park=park, year=period.year, is_above_scale=True
+    )
+    if scale.exists():
+        basis = "规上名单"
+        expected_ids = set(
+            scale.exclude(
+                entry=EnterpriseScale.Entry.MONTHLY, entry_month__gt=period.month
+            ).values_list("enterprise_id", flat=True)
+        )
+    else:
+        basis = "上月报送"
+        year, month = previous_report_period(period)
+        expected_ids = set(
+            EnterpriseReport.objects.filter(park=park, year=year, month=month).values_list(
+                "enterprise_id", flat=True
+            )
+        )
+    if reported_ids is None:
+        reported_all = set(
+            EnterpriseReport.objects.filter(
+                park=park, year=period.year, month=period.month
+            ).values_list("enterprise_id", flat=True)
+        )
+    else:
+        reported_all = set(reported_ids)
+    # Without anyone expected every reporter is counted (the sentence says there is no list).
+    reported = expected_ids & reported_all if expected_ids else reported_all
+    missing = [
+        MissingEnterprise(pk, code, name)
+        for pk, code, name in Enterprise.objects.filter(pk__in=expected_ids - reported)
+        .order_by("credit_code")
+        .values_list("pk", "credit_code", "name")
+    ]
+    rate = Decimal(len(reported)) * 100 / Decimal(len(expected_ids)) if expected_ids else None
+    return ReportingRate(
+        park=park,
+        period=period,
+        expected=len(expected_ids),
+        reported=len(reported),
+        rate=rate,
+        missing=missing,
+        basis=basis,
+        extra=len(reported_all - expected_ids) if expected_ids else 0,
+    )

@@ -117,6 +117,9 @@ class Preview:
     # What the import does, row by row, for the preview table: the first SAMPLE_PER_ACTION
     # rows of each action (new / changed / deleted), see `add_sample`.
     sample: list[dict[str, Any]] = field(default_factory=list)
+    # Period kinds (`imports.period`): "guard" — slices a replace would empty beyond
+    # YUANQU_REPLACE_GUARD_PCT; "reporting" — 报送率 of each enterprise-report slice.
+    checks: dict[str, Any] = field(default_factory=dict)
     _sampled: dict[str, int] = field(default_factory=dict, repr=False)
 
     def wants_sample(self, action: str) -> bool:
@@ -205,6 +208,9 @@ class ImportContext:
     reason: str = ""
     submit_only: bool = False
     dry_run: bool = False
+    # A replace may delete more than YUANQU_REPLACE_GUARD_PCT of a slice's stored rows only
+    # when asked (`--allow-deletions`, the web's typed confirmation).
+    allow_deletions: bool = False
     issues: list[Issue] = field(default_factory=list)
     unit: str | None = None
     # field → unit stated in that column's header (工业总产值(万元)), for the current sheet.
@@ -273,6 +279,10 @@ class Importer:
     label: ClassVar[str] = ""
     fields: ClassVar[list[FieldSpec]] = []
     needs_park: ClassVar[bool] = False
+    # The write area (a module key, see accounts.policy) a user needs to import this kind;
+    # None: administrators only (the park catalogue). Enterprise users submit their own
+    # enterprise-reports whatever this says (policy.can_submit_own).
+    write_area: ClassVar[str | None] = None
     # Kinds that keep every column as published (the park catalogue) ask the reader for it.
     wants_raw: ClassVar[bool] = False
     # Streaming kinds (large files: enterprise reports) validate and write chunk by chunk
@@ -615,6 +625,7 @@ def run_import(
     mode: str = "replace",
     dry_run: bool = False,
     submit_only: bool = False,
+    allow_deletions: bool = False,
     reason: str = "",
     file_name: str | None = None,
     progress: Callable[[int, int | None], None] | None = None,
@@ -641,6 +652,7 @@ def run_import(
         reason=reason,
         submit_only=submit_only,
         dry_run=dry_run,
+        allow_deletions=allow_deletions,
         progress=progress,
     )
     record = record or ImportRecord()
@@ -795,6 +807,7 @@ def _fewer_collections() -> Iterator[None]:
 def _finish_record(record: ImportRecord, preview: Preview, started: float) -> None:
     record.counts = preview.counts()
     record.sample = preview.sample
+    record.checks = preview.checks
     # Keep the log small: the first 500 issues, errors first, are plenty to act on; counts
     # hold the totals.
     kept = (preview.errors + preview.warnings)[:500]

@@ -38,6 +38,8 @@ class ImportRecord(models.Model):
     counts = models.JSONField("计数", default=dict)
     issues = models.JSONField("错误与警告", default=list)
     sample = models.JSONField("变更预览（每类前若干行）", default=list, blank=True)
+    # What a period import checked beyond rows: {"guard": [...], "reporting": [...]}.
+    checks = models.JSONField("删除保护与报送率", default=dict, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     duration_ms = models.PositiveIntegerField("耗时(毫秒)", default=0)
     stored_file = models.CharField("暂存文件", max_length=255, blank=True)
@@ -54,6 +56,9 @@ class ImportRecord(models.Model):
 
 class DataStatus(models.TextChoices):
     SUBMITTED = "submitted", "已提交"
+    # 退回: back to the submitters with a reason (the history keeps it); not counted, like
+    # 已提交, until submitted again and reviewed.
+    RETURNED = "returned", "已退回"
     REVIEWED = "reviewed", "已审核"
     LOCKED = "locked", "已锁定"
 
@@ -118,3 +123,63 @@ class DataSliceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} → {self.get_status_after_display()}"
+
+    @property
+    def action_label(self) -> str:
+        from yuanqu.imports.status import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+class Reminder(models.Model):
+    """An in-app notice to a user: a 催报 for a missing report, or a 退回 with its reason.
+
+    Enterprise users see their unread ones on the import page; the notifier of issue 10 can
+    send the same rows by other channels later.
+    """
+
+    class Topic(models.TextChoices):
+        REMIND = "remind", "催报"
+        RETURN = "return", "退回"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    topic = models.CharField("类型", max_length=16, choices=Topic.choices)
+    park = models.ForeignKey("registry.Park", verbose_name="园区", on_delete=models.CASCADE)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="企业",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    kind = models.CharField("数据类型", max_length=32)
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月", default=0)
+    message = models.TextField("内容")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = "提醒"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} {self.user} {self.message[:30]}"
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)

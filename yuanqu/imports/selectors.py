@@ -22,3 +22,42 @@ def import_list_for(*, user: User) -> QuerySet[ImportRecord]:
 
 def import_get_for(*, user: User, pk: int) -> ImportRecord | None:
     return import_list_for(user=user).filter(pk=pk).first()
+
+
+def review_slices(*, park, year: int) -> list[dict]:
+    """The (kind, period) slices of a park and year with status, row counts and history, for
+    the review page: every registered data kind (`core.modules.data_kinds`)."""
+    from django.db.models import Count
+
+    from yuanqu.core.modules import data_kinds
+    from yuanqu.imports.engine import IMPORTERS, load_kinds
+    from yuanqu.imports.models import DataSlice
+
+    load_kinds()
+    kinds = data_kinds()
+    counts: dict[tuple[str, int], int] = {}
+    for kind in kinds:
+        model = getattr(IMPORTERS.get(kind), "slice_model", None)
+        if model is None:
+            continue
+        for month, n in (
+            model.objects.filter(park=park, year=year)
+            .values_list("month")
+            .annotate(n=Count("pk"))
+            .values_list("month", "n")
+        ):
+            counts[(kind, month)] = n
+    slices = (
+        DataSlice.objects.filter(park=park, year=year, kind__in=list(kinds))
+        .prefetch_related("events__user")
+        .order_by("-month", "kind")
+    )
+    return [
+        {
+            "slice": s,
+            "kind_label": kinds[s.kind].label,
+            "rows": counts.get((s.kind, s.month), 0),
+            "events": list(s.events.all()),
+        }
+        for s in slices
+    ]

@@ -60,6 +60,34 @@ def store_upload(upload: UploadedFile) -> Path:
     return path
 
 
+def import_authorize(*, user: User | None, kind: str, park: Any) -> None:
+    """May this user import this kind into this park? Raises policy.Denied (403, naming who
+    may) otherwise. The operator's CLI (no user) may do everything.
+
+    Each kind declares its write area (`Importer.write_area`); enterprise users may only
+    submit their own enterprise's monthly reports (merge, never replacing reviewed rows).
+    """
+    from yuanqu.accounts import policy
+    from yuanqu.accounts.scopes import is_global
+    from yuanqu.imports.engine import get_importer
+
+    if user is None or not getattr(user, "pk", None):
+        return
+    cls = get_importer(kind)
+    if policy.is_submit_only(user):
+        if kind != "enterprise-reports" or not policy.can_submit_own(user, user.enterprise):
+            raise policy.Denied(
+                f"企业用户只能报送本企业的月度报表，不能导入“{cls.label}”；"
+                f"请联系{policy.writers_label('economy', getattr(user.enterprise, 'park', None))}"
+            )
+        return
+    if is_global(user):
+        return
+    if cls.write_area is None:
+        raise policy.Denied(f"无权导入{cls.label}：只有系统管理员可以导入{cls.label}")
+    policy.require_write(user, cls.write_area, park or user.park, action=f"导入{cls.label}")
+
+
 def submit_only_for(user: User) -> bool:
     """Web uploads by enterprise and department users land as 已提交 (DECISIONS.md)."""
     return user.role in {Role.ENTERPRISE, Role.DEPARTMENT}
@@ -82,6 +110,7 @@ def web_import(
     mode: str,
     dry_run: bool,
     reason: str = "",
+    allow_deletions: bool = False,
     record: ImportRecord | None = None,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> Preview:
@@ -100,6 +129,7 @@ def web_import(
         mode=mode,
         dry_run=dry_run,
         submit_only=submit_only_for(user),
+        allow_deletions=allow_deletions,
         reason=reason,
         file_name=path.name,
         record=record,
@@ -131,6 +161,7 @@ def web_import_start(
     mode: str,
     dry_run: bool,
     reason: str = "",
+    allow_deletions: bool = False,
 ) -> ImportRecord:
     """Create the import record (处理中) and run `web_import` on it in a daemon thread.
 
@@ -168,6 +199,7 @@ def web_import_start(
             "mode": mode,
             "dry_run": dry_run,
             "reason": reason,
+            "allow_deletions": allow_deletions,
         },
     )
 

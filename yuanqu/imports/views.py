@@ -7,32 +7,40 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from yuanqu.accounts import policy
 from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import ScopeDenied, is_global, park_for, parks_for
 from yuanqu.audit.services import audit_request
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.imports import progress as job_progress
-from yuanqu.imports import services, workbooks
+from yuanqu.imports import services, status, workbooks
 from yuanqu.imports.engine import IMPORTERS, load_kinds
-from yuanqu.imports.models import ImportRecord
+from yuanqu.imports.models import ImportRecord, Reminder
 from yuanqu.imports.selectors import import_get_for, import_list_for
 
 
 def _kinds_for(user) -> list[tuple[str, str]]:
-    """The kinds a user may import. City users read their region's parks but write nothing
-    (DECISIONS.md): they get none."""
+    """The kinds a user may import: by each kind's write area (accounts.policy). City users
+    read their region's parks but write nothing (DECISIONS.md): they get none."""
     load_kinds()
     if user.role == Role.CITY:
         return []
     if user.role == Role.ENTERPRISE:
         return [("enterprise-reports", IMPORTERS["enterprise-reports"].label)]
-    kinds = [(k, cls.label) for k, cls in sorted(IMPORTERS.items())]
-    if not is_global(user):
-        kinds = [k for k in kinds if k[0] != "parks"]  # the park catalogue is for administrators
-    return kinds
+    kinds = sorted(IMPORTERS.items())
+    if is_global(user):
+        return [(k, cls.label) for k, cls in kinds]
+    areas = policy.write_areas_for(user, user.park)
+    return [(k, cls.label) for k, cls in kinds if cls.write_area and cls.write_area in areas]
+
+
+def _denied(request: HttpRequest, exc: policy.Denied) -> HttpResponse:
+    """403 with the policy's Chinese message (it names who may), inside the site layout."""
+    return render(request, "imports/denied.html", {"message": str(exc)}, status=403)
 
 
 @login_required
@@ -51,6 +59,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "kinds": _kinds_for(request.user),
             "parks": parks_for(request.user).order_by("code"),
             "is_enterprise": request.user.role == Role.ENTERPRISE,
+            # 催报 and 退回 notices addressed to this user, unread first.
+            "reminders": list(
+                Reminder.objects.filter(user=request.user, read_at__isnull=True).select_related(
+                    "park"
+                )[:20]
+            ),
         },
     )
 
@@ -58,8 +72,9 @@ def index(request: HttpRequest) -> HttpResponse:
 def _params(request: HttpRequest):
     user = request.user
     kind = request.POST.get("kind") or None
-    if kind and kind not in dict(_kinds_for(user)):
-        raise ValueError("无权导入该类型的数据")
+    load_kinds()
+    if kind and kind not in IMPORTERS:
+        raise ValueError(f"未知的数据类型“{kind}”")
     park = None
     code = request.POST.get("park", "")
     if user.role == Role.ENTERPRISE:
@@ -79,9 +94,6 @@ def _params(request: HttpRequest):
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    if not _kinds_for(request.user):
-        messages.error(request, "市级用户只能查看数据，不能导入；数据由园区经发局导入")
-        return redirect("imports:index")
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要上传的文件")
@@ -92,6 +104,17 @@ def upload(request: HttpRequest) -> HttpResponse:
     except (services.UploadRefused, ValueError, PeriodError, ScopeDenied) as exc:
         messages.error(request, str(exc))
         return redirect("imports:index")
+    try:
+        # Ask the policy for the kind the file will be read as (guessed from its headers
+        # when not chosen), before anything is read into the import log.
+        services.import_authorize(
+            user=request.user,
+            kind=_import_kind(request.user, kind, path),
+            park=park,
+        )
+    except policy.Denied as exc:
+        path.unlink(missing_ok=True)
+        return _denied(request, exc)
     job = {"user": request.user, "path": path, "kind": kind, "park": park, "period": period}
     if services.runs_in_background(path):
         record = services.web_import_start(**job, mode=mode, dry_run=True)
@@ -99,6 +122,38 @@ def upload(request: HttpRequest) -> HttpResponse:
         return redirect("imports:detail", pk=record.pk)
     preview = services.web_import(**job, mode=mode, dry_run=True)
     return redirect("imports:detail", pk=preview.record_id)
+
+
+def _import_kind(user, kind: str | None, path: Path) -> str:
+    if user.role == Role.ENTERPRISE:
+        return "enterprise-reports"
+    if kind:
+        return kind
+    from yuanqu.imports.engine import guess_kind
+    from yuanqu.imports.readers import ReaderError
+
+    try:
+        guessed = guess_kind(path, path.name)
+    except (ReaderError, ValueError):
+        guessed = None
+    # A file whose kind cannot be told is refused by the engine with its own message; the
+    # policy is then asked for the economy area, which every period kind here needs.
+    return guessed or "enterprise-reports"
+
+
+def _guard(record: ImportRecord) -> dict[str, object]:
+    """The deletion guard of a replace preview: the slices, the rows to type to confirm."""
+    guard = (record.checks or {}).get("guard") or []
+    return {
+        "guard": guard,
+        "guard_pct": (record.checks or {}).get("guard_pct"),
+        "guard_rows": record.counts.get("deleted", 0) if guard else 0,
+    }
+
+
+def _guard_confirmed(record: ImportRecord, typed: str) -> bool:
+    typed = typed.strip()
+    return typed == "确认删除" or typed == str(record.counts.get("deleted", ""))
 
 
 @login_required
@@ -121,6 +176,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": [i for i in issues if i["level"] == "error"],
             "warnings": [i for i in issues if i["level"] == "warning"],
             "can_confirm": can_confirm,
+            # What a replace deletes comes first (it is what cannot be undone by re-importing).
+            "sample": sorted(record.sample or [], key=lambda x: x.get("action") != "deleted"),
+            "can_merge": can_confirm and record.mode == "replace" and record.counts.get("deleted"),
+            "reporting": (record.checks or {}).get("reporting") or [],
+            **_guard(record),
             **(_job(record) if record.status == ImportRecord.Status.RUNNING else {}),
         },
     )
@@ -164,17 +224,35 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if record.status != ImportRecord.Status.PREVIEWED or not record.stored_file:
         messages.error(request, "该预览已处理过或文件已失效，请重新上传")
         return redirect("imports:detail", pk=pk)
+    try:
+        services.import_authorize(user=request.user, kind=record.kind, park=record.park)
+    except policy.Denied as exc:
+        return _denied(request, exc)
     period = parse_period(record.period) if record.period else None
     path = Path(record.stored_file)
+    mode = record.mode
+    allow_deletions = False
+    if request.POST.get("mode") == "merge":
+        mode = "merge"  # 改为合并导入: the same file, nothing deleted
+    elif _guard(record)["guard"]:
+        if not _guard_confirmed(record, request.POST.get("confirm_deletions", "")):
+            messages.error(
+                request,
+                f"本次替换将删除 {record.counts.get('deleted', 0)} 行已入库数据：请在确认框中输入"
+                "删除行数或“确认删除”后再导入，或改为合并导入",
+            )
+            return redirect("imports:detail", pk=pk)
+        allow_deletions = True
     job = {
         "user": request.user,
         "path": path,
         "kind": record.kind,
         "park": record.park,
         "period": period,
-        "mode": record.mode,
+        "mode": mode,
         "dry_run": False,
         "reason": request.POST.get("reason", ""),
+        "allow_deletions": allow_deletions,
     }
     if path.is_file() and services.runs_in_background(path):
         # Spend the preview before the job starts, in one conditional update, so that a second
@@ -244,3 +322,135 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+# -- review and lock on the web (DECISIONS.md, Data status) ----------------------------------
+
+
+def _review_park(request: HttpRequest):
+    """The park of the review page: asked (`park`), else the user's own, else the first one;
+    park-wide figures only (enterprise users and parks outside the scope: 404)."""
+    user = request.user
+    code = (request.POST.get("park") or request.GET.get("park") or "").strip()
+    if not code:
+        park = user.park if user.park_id else parks_for(user).order_by("code").first()
+        code = park.code if park is not None else ""
+    try:
+        return policy.park_readable(user, code)
+    except ScopeDenied as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """Each (kind, period) of a park with its status, rows, 报送率 and history; 审核 / 退回 /
+    锁定 / 解锁 / 催报 for those the policy allows, who may for the others."""
+    from yuanqu.economy.selectors import reporting_rate
+    from yuanqu.imports.models import DataSlice
+    from yuanqu.imports.selectors import review_slices
+
+    park = _review_park(request)
+    years = sorted(
+        set(DataSlice.objects.filter(park=park).values_list("year", flat=True)), reverse=True
+    )
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() and int(year_text) in years else None
+    if year is None:
+        year = years[0] if years else None
+    rows = review_slices(park=park, year=year) if year else []
+    user = request.user
+    kinds = {r["slice"].kind for r in rows}
+    # Asked once per kind: who may, and the words naming who may for the others.
+    may = {
+        k: (
+            policy.can_review(user, park, k),
+            policy.can_lock(user, park, k),
+            status.reviewers_text(park, k),
+            status.reviewers_text(park, k, "锁定"),
+        )
+        for k in kinds
+    }
+    for r in rows:
+        s = r["slice"]
+        r["may_review"], r["may_lock"], r["reviewers"], r["lockers"] = may[s.kind]
+        if s.kind == "enterprise-reports" and s.status in ("submitted", "returned", "reviewed"):
+            # Before review (and after, for the record): how complete the month is.
+            r["rate"] = reporting_rate(park=park, period=parse_period(s.period))
+    return render(
+        request,
+        "imports/review.html",
+        {
+            "park": park,
+            "parks": [p for p in parks_for(user).order_by("code") if policy.can_read_park(user, p)],
+            "years": years,
+            "year": year,
+            "rows": rows,
+            "may_remind": policy.can_write(user, "economy", park),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_action(request: HttpRequest) -> HttpResponse:
+    """One of 审核 / 退回 / 锁定 / 解锁 / 催报 on a slice, through the status services."""
+    from yuanqu.core.modules import data_kinds
+
+    park = _review_park(request)
+    action = request.POST.get("action", "")
+    kind = request.POST.get("kind", "")
+    back = f"{reverse('imports:review')}?park={park.code}"
+    try:
+        period = parse_period(request.POST.get("period", ""))
+    except PeriodError as exc:
+        messages.error(request, f"报告期无法识别：{exc}")
+        return redirect(back)
+    back += f"&year={period.year}"
+    if action != "remind" and kind not in data_kinds():
+        messages.error(request, f"未知的数据类型“{kind}”")
+        return redirect(back)
+    reason = request.POST.get("reason", "")
+    user = request.user
+    try:
+        if action == "review":
+            s = status.period_review(
+                user=user,
+                kind=kind,
+                park=park,
+                period=period,
+                confirm_incomplete=bool(request.POST.get("confirm_incomplete")),
+            )
+        elif action == "return":
+            s = status.period_return(user=user, kind=kind, park=park, period=period, reason=reason)
+        elif action == "lock":
+            s = status.period_lock(user=user, kind=kind, park=park, period=period)
+        elif action == "unlock":
+            s = status.period_unlock(user=user, kind=kind, park=park, period=period, reason=reason)
+        elif action == "remind":
+            missing, notified = status.period_remind(user=user, park=park, period=period)
+            messages.success(
+                request,
+                f"已向 {missing} 户未报送企业催报（{notified} 个企业账号收到提醒）",
+            )
+            return redirect(back)
+        else:
+            messages.error(request, "未知的操作")
+            return redirect(back)
+    except policy.Denied as exc:
+        return _denied(request, exc)
+    except status.StatusError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, f"{park.name} {period} {kind}：{s.get_status_display()}")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def reminders_read(request: HttpRequest) -> HttpResponse:
+    """Mark the user's own notices read (nobody else's)."""
+    from django.utils import timezone
+
+    Reminder.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("imports:index")

@@ -171,6 +171,7 @@ class EnterpriseImporter(KeyedImporter):
     """Enterprises of one park (`--park CODE`), keyed by 统一社会信用代码."""
 
     kind = "enterprises"
+    write_area = "economy"
     label = "企业名录"
     model = Enterprise
     key_field = "credit_code"
@@ -335,6 +336,7 @@ class EnterpriseScaleImporter(KeyedImporter):
     """规上 status by year: one row per enterprise and year."""
 
     kind = "enterprise-scale"
+    write_area = "economy"
     label = "规上企业名单"
     model = EnterpriseScale
     key_label = "统一社会信用代码+年度"

@@ -28,6 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只校验并预览，不写入")
         parser.add_argument("--submit-only", action="store_true", help="作为“已提交”导入（待审核）")
         parser.add_argument("--reason", default="", help="修改已锁定期间的原因")
+        parser.add_argument(
+            "--allow-deletions",
+            action="store_true",
+            help="允许替换导入删除超过 YUANQU_REPLACE_GUARD_PCT（默认 20%%）的某期已入库数据",
+        )
         parser.add_argument("--show", type=int, default=50, help="最多打印多少条错误/警告")
 
     def handle(self, *args, **opts) -> None:
@@ -57,6 +62,7 @@ class Command(BaseCommand):
             mode=opts["mode"],
             dry_run=opts["dry_run"],
             submit_only=opts["submit_only"],
+            allow_deletions=opts["allow_deletions"],
             reason=opts["reason"],
             progress=progress,
         )
@@ -87,6 +93,13 @@ class Command(BaseCommand):
                     f"  [{names.get(s['action'], s['action'])}] {where}{s['label']}"
                     + (f"：{changes}" if changes else "")
                 )
+        for r in preview.checks.get("reporting", []):
+            missing = "、".join(m["name"] for m in r["missing"][:10])
+            more = "等" if r["missing_count"] > 10 else ""
+            self.stdout.write(
+                f"报送率 {r['park']} {r['period']}：{r['sentence']}"
+                + (f"；未报：{missing}{more}" if missing else "")
+            )
         self.stdout.write(preview.summary())
         if preview.total_errors:
             raise CommandError(f"导入失败：{preview.total_errors} 个错误，未写入任何数据")

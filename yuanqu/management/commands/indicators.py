@@ -40,9 +40,14 @@ class Command(BaseCommand):
         rows = selectors.park_indicator_table(
             park=park, period=period, include_submitted=o["include_submitted"]
         )
+        rate = selectors.reporting_rate(park=park, period=period)
         if o["json"]:
+            # Computed indicators carry the period's 应报 / 已报 enterprises (DECISIONS.md).
             data = [
-                presenters.indicator_json(r, exact_=o["exact"], nominal=o["nominal"]) for r in rows
+                presenters.indicator_json(
+                    r, exact_=o["exact"], nominal=o["nominal"], reporting=rate
+                )
+                for r in rows
             ]
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
@@ -69,6 +74,7 @@ class Command(BaseCommand):
             ]
             table.append(line)
         self.stdout.write(_format_table(headers, table))
+        self.stdout.write(f"企业报表{rate.sentence()}")
 
     def _parts(self, park, period, o) -> None:
         if not o["indicator"]:

@@ -15,9 +15,12 @@ class Command(ReviewCommand):
         self.unlock = o["unlock"]
         super().handle(*args, **o)
 
+    def before(self, *, kind, park, period) -> None:
+        return None
+
     def transition(self, *, kind, park, period, reason):
         if self.unlock:
-            return status.slice_unlock(
-                kind=kind, park=park, year=period.year, month=period.month, reason=reason
+            return status.period_unlock(
+                user=None, kind=kind, park=park, period=period, reason=reason
             )
-        return status.slice_lock(kind=kind, park=park, year=period.year, month=period.month)
+        return status.period_lock(user=None, kind=kind, park=park, period=period)

@@ -91,6 +91,9 @@ OVERVIEW_VARIABLES: dict[str, str | Var] = {
     "revenue_growth": "规上工业营业收入增速措辞（可比口径）",
     "profit": "规上工业利润总额（亿元）",
     "profit_growth": "利润总额增速措辞（上年为亏损时为“扭亏为盈”“减亏X%”等）",
+    "reporting_expected": "本期应报企业户数（报送率的分母），如“146户”；无应报名单时为空",
+    "reporting_reported": "本期已报企业户数，如“143户”",
+    "reporting_rate": "报送率，如“97.9%”（已报 ÷ 应报）；无应报名单时为空",
     "others": Var(
         "列表：部门发布的其他指标（全社会固定资产投资、全口径税收、一般公共预算收入、实际使用外资）",
         "list",
@@ -208,6 +211,22 @@ def overview(ctx: SectionContext) -> Section | None:
             )
         others.append(item)
     v["others"] = others
+    # 报送率 (DECISIONS.md, Data integrity): a total is read with how complete it is.
+    rate = selectors.reporting_rate(park=ctx.park, period=ctx.period)
+    if rate.rate is not None:
+        method = f"应报按{rate.basis}；已报 = 应报企业中本期有报表的户数"
+        v["reporting_expected"] = ctx.count(
+            rate.expected, "户", indicator="应报企业户数", period=ctx.period_label, method=method
+        )
+        v["reporting_reported"] = ctx.count(
+            rate.reported, "户", indicator="已报企业户数", period=ctx.period_label, method=method
+        )
+        v["reporting_rate"] = ctx.rate(
+            rate.rate,
+            indicator="企业报表报送率",
+            period=ctx.period_label,
+            method="已报 ÷ 应报 × 100",
+        )
 
     table_rows = []
     for r in table:

@@ -3,6 +3,7 @@
  *
  *   <select data-autosubmit>              submits its form when changed
  *   <form data-confirm="确认写入？…">       asks before submitting; cancelled when refused
+ *                                         (not when the button pressed has data-no-confirm)
  *   <form data-busy>                      on submit, disables its button and shows its .busy
  *
  * Listeners sit on the document, so content swapped in by htmx behaves the same.
@@ -21,7 +22,9 @@
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
     var question = form.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
+    var submitter = event.submitter;
+    var skip = submitter instanceof Element && submitter.hasAttribute("data-no-confirm");
+    if (question && !skip && !window.confirm(question)) {
       event.preventDefault();
       return;
     }
