@@ -77,7 +77,8 @@ def test_flow_leaves_entries_with_user_park_and_event(client, demo, tmp_path):
     assert response.status_code == 302
     assert len(events("import")) == 1  # the preview wrote no audit entry
     pk = int(response["Location"].rstrip("/").split("/")[-1])
-    response = client.post(f"/imports/{pk}/confirm/", {"reason": ""})
+    # Deleting 1 of 2 stored rows is above the replace guard: the deletion is confirmed.
+    response = client.post(f"/imports/{pk}/confirm/", {"reason": "", "confirm_deletions": "1"})
     assert response.status_code == 302
     web = events("import")
     assert len(web) == 2
