@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yuanqu.accounts.models import Role
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide
 from yuanqu.registry.selectors import enterprise_list_for, park_get_for, park_list_for
 
 
 @login_required
+@route_policy(read="authenticated")
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.ENTERPRISE:
@@ -23,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="park", write="session")
 def switch_park(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("park") or request.GET.get("park", "")
     try:
@@ -47,6 +50,7 @@ def _without_park(url: str) -> str:
 
 
 @login_required
+@route_policy(read="park_wide")
 def park_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         if not can_read_park_wide(request.user):

@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import (
     ScopeDenied,
     can_read_park_wide,
@@ -66,6 +67,7 @@ class IndicatorOut(Schema):
     response=list[IndicatorOut],
     summary="园区指标表（与 yuanqu indicators --json 相同）",
 )
+@route_policy(read="park_wide")
 def indicators(
     request: HttpRequest,
     park: str,
@@ -92,6 +94,7 @@ class PartOut(Schema):
 
 
 @router.get("/parts", response=list[PartOut], summary="按企业或集群的拉动与贡献率")
+@route_policy(read="park_wide")
 def parts(
     request: HttpRequest,
     park: str,
@@ -125,6 +128,7 @@ class RankOut(Schema):
 
 
 @router.get("/ranking", response=list[RankOut], summary="同一地区园区排名")
+@route_policy(read="park_wide")
 def ranking(
     request: HttpRequest,
     region: str,
@@ -157,6 +161,7 @@ class SeriesOut(Schema):
 
 
 @router.get("/series", response=list[SeriesOut], summary="某指标逐月累计、当月与增速")
+@route_policy(read="park_wide")
 def series(
     request: HttpRequest, park: str, year: int, indicator: str = "industrial_output"
 ) -> list[dict[str, Any]]:
@@ -187,6 +192,7 @@ class MuJunOut(Schema):
 
 
 @router.get("/mujun", response=list[MuJunOut], summary="亩均评价（默认方案）")
+@route_policy(read="park_wide")
 def mujun(request: HttpRequest, park: str, year: int, month: int = 12) -> list[dict[str, Any]]:
     p = _park(request, park)
     rows, _ = selectors.mu_jun_evaluation(park=p, year=year, month=month)
@@ -215,6 +221,7 @@ class DictionaryOut(Schema):
 
 
 @router.get("/dictionary", response=list[DictionaryOut], summary="指标字典")
+@route_policy(read="authenticated")
 def dictionary(request: HttpRequest) -> list[Indicator]:
     return list(Indicator.objects.all())
 
@@ -252,6 +259,7 @@ class ReportOut(Schema):
 @router.get(
     "/reports", response=list[ReportOut], summary="企业月度报表（按数据范围；企业用户只见本企业）"
 )
+@route_policy(read="park")
 @paginate(LimitOffsetPagination)
 def reports(request: HttpRequest, park: str = "", period: str = "", credit_code: str = ""):
     qs = EnterpriseReport.objects.filter(
@@ -286,6 +294,7 @@ class ParkValueOut(Schema):
 
 
 @router.get("/park-indicators", response=list[ParkValueOut], summary="部门发布的园区指标")
+@route_policy(read="park_wide")
 @paginate(LimitOffsetPagination)
 def park_indicators(request: HttpRequest, park: str, year: int | None = None):
     p = _park(request, park)
@@ -308,6 +317,7 @@ class TargetOut(Schema):
 
 
 @router.get("/targets", response=list[TargetOut], summary="年度目标")
+@route_policy(read="park_wide")
 def targets(request: HttpRequest, park: str, year: int | None = None) -> list[Target]:
     p = _park(request, park)
     qs = Target.objects.filter(park=p).select_related("indicator")

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from yuanqu.accounts.policy import route_policy
 from yuanqu.imports import workbooks
 from yuanqu.imports.selectors import import_list_for
 
@@ -39,12 +40,14 @@ class ImportOut(Schema):
 @router.get(
     "/imports", response=list[ImportOut], summary="导入记录（谁、何时、文件、SHA-256、计数）"
 )
+@route_policy(read="authenticated")
 @paginate(LimitOffsetPagination)
 def imports(request: HttpRequest):
     return import_list_for(user=request.user)
 
 
 @router.get("/export/{kind}.xlsx", summary="导出 .xlsx（与导入模板同表头；按数据范围）")
+@route_policy(read="park_wide")
 def export(
     request: HttpRequest, kind: str, park: str = "", period: str = "", year: int | None = None
 ) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from yuanqu.accounts.models import Role
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, is_global, park_for, parks_for
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.imports import progress as job_progress
@@ -35,6 +36,7 @@ def _kinds_for(user) -> list[tuple[str, str]]:
 
 
 @login_required
+@route_policy(read="authenticated")
 def index(request: HttpRequest) -> HttpResponse:
     records = Paginator(import_list_for(user=request.user), 20).get_page(request.GET.get("page"))
     records.object_list = list(records.object_list)
@@ -77,6 +79,7 @@ def _params(request: HttpRequest):
 
 @login_required
 @require_POST
+@route_policy(read="park", write="import")
 def upload(request: HttpRequest) -> HttpResponse:
     if not _kinds_for(request.user):
         messages.error(request, "市级用户只能查看数据，不能导入；数据由园区经发局导入")
@@ -101,6 +104,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="authenticated")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None:
@@ -144,6 +148,7 @@ def _job(record: ImportRecord) -> dict[str, object]:
 
 @login_required
 @require_GET
+@route_policy(read="authenticated")
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment polled by the detail page; a full reload once the job is over."""
     record = import_get_for(user=request.user, pk=pk)
@@ -156,6 +161,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@route_policy(read="authenticated", write="import")
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None or record.user_id != request.user.pk:
@@ -202,6 +208,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="authenticated")
 def template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in dict(_kinds_for(request.user)):
         raise Http404("没有该类型的模板")
@@ -209,6 +216,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="authenticated")
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None or not record.stored_file or not Path(record.stored_file).exists():
@@ -218,6 +226,7 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="park_wide")
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         result, data = workbooks.run_export(

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 from ninja.errors import HttpError
 
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.registry.models import Park
@@ -101,6 +102,7 @@ def _file(report: Report, fmt: str) -> HttpResponse:
 
 
 @router.get("/annual", summary="年度工作总结（JSON：分节文字、数字及其来源、字数与时长）")
+@route_policy(read="park_wide")
 def annual(
     request: HttpRequest,
     park: str,
@@ -113,6 +115,7 @@ def annual(
 
 
 @router.get("/annual.{fmt}", summary="年度工作总结文件（docx / pdf / html）")
+@route_policy(read="park_wide")
 def annual_file(
     request: HttpRequest,
     fmt: str,
@@ -128,6 +131,7 @@ def annual_file(
 
 
 @router.get("/monthly", summary="月度经济运行分析（JSON）")
+@route_policy(read="park_wide")
 def monthly(
     request: HttpRequest, park: str, period: str, include_submitted: bool = False
 ) -> dict[str, Any]:
@@ -135,6 +139,7 @@ def monthly(
 
 
 @router.get("/monthly.{fmt}", summary="月度经济运行分析文件（docx / pdf / html）")
+@route_policy(read="park_wide")
 def monthly_file(
     request: HttpRequest, fmt: str, park: str, period: str, include_submitted: bool = False
 ) -> HttpResponse:
@@ -144,6 +149,7 @@ def monthly_file(
 
 
 @router.get("/catalogue", summary="报告变量目录（各节模板与上传的 Word 模板可用的变量）")
+@route_policy(read="authenticated")
 def variable_catalogue(request: HttpRequest, kind: str = "annual") -> dict[str, Any]:
     if kind not in {"annual", "monthly"}:
         raise HttpError(404, "报告类型只能是 annual 或 monthly")

@@ -9,12 +9,16 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from yuanqu.accounts import policy
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, can_read_park_wide, park_for, parks_for
+from yuanqu.audit.services import audit_event
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.economy.selectors import latest_period
 from yuanqu.registry.models import Park
@@ -100,6 +104,7 @@ def _build(params: Params, park: Park) -> Report:
 
 
 @login_required
+@route_policy(read="park_wide")
 def index(request: HttpRequest) -> HttpResponse:
     park = _park(request)
     context: dict[str, object] = {
@@ -158,6 +163,7 @@ def _file_response(data: bytes, fmt: str, title: str) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="park_wide")
 def download(request: HttpRequest) -> HttpResponse:
     park = _park(request)
     fmt = request.GET.get("format", "docx")
@@ -184,10 +190,21 @@ def download(request: HttpRequest) -> HttpResponse:
     return _file_response(data, fmt, report.title)
 
 
+def _require_template_write(request: HttpRequest, park: Park, action: str) -> None:
+    """Report templates are written by the park's "reports" write area (党政办·督查室 in the
+    demo) and administrators; everyone who reads the park still uses them (DECISIONS.md)."""
+    try:
+        policy.require_write(request.user, "reports", park, action)
+    except policy.Denied as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
 @login_required
 @require_POST
+@route_policy(read="park_wide", write="reports")
 def upload_template(request: HttpRequest) -> HttpResponse:
     park = _park(request)
+    _require_template_write(request, park, "上传报告模板")
     upload = request.FILES.get("file")
     kind = request.POST.get("kind", "annual")
     back = f"/reports/?park={quote(park.code)}&kind={quote(kind)}"
@@ -203,7 +220,7 @@ def upload_template(request: HttpRequest) -> HttpResponse:
         messages.error(request, f"模板“{upload.name}”未上传：{exc}")
         return redirect(back)
     upload.seek(0)
-    ReportTemplate.objects.create(
+    tpl = ReportTemplate.objects.create(
         park=park,
         kind=kind,
         name=upload.name,
@@ -211,18 +228,38 @@ def upload_template(request: HttpRequest) -> HttpResponse:
         variables=used,
         uploaded_by=request.user,
     )
+    audit_event(
+        user=request.user,
+        event="template_upload",
+        target=tpl,
+        park=park,
+        detail={"kind": kind, "name": upload.name, "variables": used},
+        remote_addr=request.META.get("REMOTE_ADDR"),
+    )
     messages.success(request, f"模板“{upload.name}”已上传，使用变量：{'、'.join(used) or '（无）'}")
     return redirect(back)
 
 
 @login_required
 @require_POST
+@route_policy(read="park_wide", write="reports")
 def delete_template(request: HttpRequest, pk: int) -> HttpResponse:
     park = _park(request)
     tpl = ReportTemplate.objects.filter(park=park, pk=pk).first()
     if tpl is None:
         raise Http404("模板不存在")
+    # 404 before 403: a template of a park the user cannot read is not confirmed to exist.
+    _require_template_write(request, park, "删除报告模板")
     kind = tpl.kind
+    # Logged before the delete, while the row still has its id; the entry keeps its text.
+    audit_event(
+        user=request.user,
+        event="template_delete",
+        target=tpl,
+        park=park,
+        detail={"kind": kind, "name": tpl.name},
+        remote_addr=request.META.get("REMOTE_ADDR"),
+    )
     tpl.file.delete(save=False)
     tpl.delete()
     messages.success(request, "模板已删除")
@@ -230,6 +267,7 @@ def delete_template(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="park_wide")
 def sample_template(request: HttpRequest) -> HttpResponse:
     _park(request)
     kind = request.GET.get("kind", "annual")
