@@ -321,6 +321,9 @@ READ_KINDS = (
     "park",  # a park the user may see (enterprise users: their own park, their own rows)
     "park_wide",  # a park's park-wide figures: never enterprise users
     "enterprise_own",  # an enterprise's own rows: that enterprise's users and its park's staff
+    # an object of a park (an import record): park-wide readers of the park, and an
+    # enterprise user for the objects of its own enterprise (its own uploads)
+    "park_wide_or_own",
     "admin",  # administrators only
 )
 # What a route writes, besides a write area (a module key such as "economy" or "reports").
@@ -429,6 +432,8 @@ def policy_allows(
         readable = can_read_park(user, park)
     elif read == "enterprise_own":
         readable = can_read_enterprise(user, enterprise)
+    elif read == "park_wide_or_own":
+        readable = can_read_park(user, park) or can_submit_own(user, enterprise)
     elif read == "admin":
         readable = authenticated and is_global(user)
     else:  # pragma: no cover - route_policy refuses unknown kinds
@@ -441,7 +446,9 @@ def policy_allows(
     kind = declared.kind or "enterprise-reports"
     if write == "import":
         if is_submit_only(user):
-            return can_submit_own(user, enterprise) and can_see_park(user, park)
+            # an enterprise uploads its own figures, into its own park only
+            own = enterprise if enterprise is not None else getattr(user, "enterprise", None)
+            return can_submit_own(user, own) and park is not None and own.park_id == park.pk
         return bool(write_areas_for(user, park))
     if write == "review":
         return can_review(user, park, kind)

@@ -104,7 +104,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@route_policy(read="authenticated")
+@route_policy(read="park_wide_or_own")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None:
@@ -148,7 +148,7 @@ def _job(record: ImportRecord) -> dict[str, object]:
 
 @login_required
 @require_GET
-@route_policy(read="authenticated")
+@route_policy(read="park_wide_or_own")
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment polled by the detail page; a full reload once the job is over."""
     record = import_get_for(user=request.user, pk=pk)
@@ -161,7 +161,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@route_policy(read="authenticated", write="import")
+@route_policy(read="park_wide_or_own", write="import")
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None or record.user_id != request.user.pk:
@@ -208,7 +208,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@route_policy(read="authenticated")
+@route_policy(read="authenticated", write="import")
 def template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in dict(_kinds_for(request.user)):
         raise Http404("没有该类型的模板")
@@ -216,7 +216,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-@route_policy(read="authenticated")
+@route_policy(read="park_wide_or_own")
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None or not record.stored_file or not Path(record.stored_file).exists():
