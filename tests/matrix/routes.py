@@ -50,7 +50,8 @@ def _walk(patterns: list[Any], prefix: str = "", namespace: str = ""):
                 ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
             yield from _walk(p.url_patterns, prefix + str(p.pattern), ns)
         elif isinstance(p, URLPattern):
-            name = f"{namespace}:{p.name}" if namespace and p.name else (p.name or "")
+            # An unnamed pattern keeps its namespace ("admin:"), so it is still the admin's.
+            name = f"{namespace}:{p.name or ''}" if namespace else (p.name or "")
             yield "/" + prefix + str(p.pattern).lstrip("^").rstrip("$"), name, p.callback
 
 
