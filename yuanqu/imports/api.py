@@ -47,7 +47,7 @@ def imports(request: HttpRequest):
 
 
 @router.get("/export/{kind}.xlsx", summary="导出 .xlsx（与导入模板同表头；按数据范围）")
-@route_policy(read="park_wide")
+@route_policy(read="park")
 def export(
     request: HttpRequest, kind: str, park: str = "", period: str = "", year: int | None = None
 ) -> HttpResponse:

@@ -226,7 +226,7 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@route_policy(read="park_wide")
+@route_policy(read="park")
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     try:
         result, data = workbooks.run_export(
