@@ -169,10 +169,10 @@ def test_mine_shows_own_figures_growth_status_and_class_only(qiye):
     assert not re.search(r"<script>(?!\s*</script>)", page)
 
 
-def test_staff_have_no_mine_page(client, demo_db):
+def test_staff_are_sent_home_from_mine(client, demo_db):
     login_client(client, "jingfa")
-    response = client.get("/mine/")
-    assert response.status_code == 404
+    response = client.get("/mine/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
     assert "只供企业用户使用" in response.content.decode()
 
 

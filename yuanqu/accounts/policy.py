@@ -16,9 +16,15 @@ in code); a user's writes in its park are the union of its departments' areas.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
 
 from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import ScopeDenied, is_global, parks_for
@@ -260,3 +266,168 @@ def register_rules() -> None:
     fixed.update({write_perm(area): _writer(area) for area in write_areas()})
     for name, check in fixed.items():
         set_perm(name, predicate(check))  # type: ignore[no-untyped-call]
+
+
+# -- route declarations ----------------------------------------------------------------------
+# Every Django view and every API operation declares, beside its route, what it asks of the
+# policy: `@route_policy(read=..., write=...)`. The permission matrix test (tests/matrix/) walks
+# the URL resolver and the API's routes and fails for any route without a declaration, then
+# checks each declaration against the functions above for every role. The decorator enforces
+# what can be enforced without knowing the view's objects (log-in, administrators only, no
+# park-wide route for enterprise users); object scoping and writes stay in the view, which
+# asks `park_readable` / `require_write` / `can_review` with the objects it resolved.
+
+# What a route reads.
+READ_KINDS = (
+    "public",  # anyone, logged in or not (the login page)
+    "authenticated",  # any logged-in, active user; what it shows is scoped inside
+    "park",  # a park the user may see (enterprise users: their own park, their own rows)
+    "park_wide",  # a park's park-wide figures: never enterprise users
+    "enterprise_own",  # an enterprise's own rows: that enterprise's users and its park's staff
+    # an object of a park (an import record): park-wide readers of the park, and an
+    # enterprise user for the objects of its own enterprise (its own uploads)
+    "park_wide_or_own",
+    "audit",  # the audit log: administrators, and park leaders / park administrators
+    "admin",  # administrators only
+)
+# What a route writes, besides a write area (a module key such as "economy" or "reports").
+WRITE_KINDS = (
+    "import",  # an upload: the import kind's write area in the park, or an enterprise's own
+    "review",
+    "lock",
+    "manage_users",
+    "submit_own",
+    "admin",
+    "session",  # the user's own session only (choosing the current park)
+)
+
+
+@dataclass(frozen=True)
+class RoutePolicy:
+    """What a route asks of the policy; `describe()` is what the docs and the matrix print."""
+
+    read: str
+    write: str | None = None
+    kind: str = ""  # the data kind a review / lock route acts on
+
+    def describe(self) -> str:
+        return f"read={self.read}" + (f" write={self.write}" if self.write else "")
+
+
+POLICY_ATTR = "yuanqu_policy"
+
+
+def route_policy(
+    *, read: str, write: str | None = None, kind: str = "", enterprise_to: str = ""
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare (and, where it can, enforce) a route's access policy.
+
+    Put it closest to the function — under `@router.get(...)` for the API (functools.wraps
+    keeps ninja's signature introspection working) and above any `@require_POST`. Django views
+    then need no `@login_required`: anonymous users are sent to the login page. Denials the
+    decorator can decide alone: inactive users, non-administrators on `admin` routes, and
+    enterprise users on `park_wide` routes (404: park figures are not confirmed to exist; a
+    page naming `enterprise_to`, a URL name, sends them to their own pages there instead).
+    """
+    if read not in READ_KINDS:
+        raise ValueError(f"unknown read kind {read!r}; one of {READ_KINDS}")
+    if write is not None and write not in WRITE_KINDS and not known_area(write):
+        raise ValueError(f"unknown write {write!r}: a write area or one of {WRITE_KINDS}")
+    declared = RoutePolicy(read=read, write=write, kind=kind)
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        if read == "public":
+            setattr(view, POLICY_ATTR, declared)
+            return view
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            user = request.user
+            if not getattr(user, "is_authenticated", False) or not user.is_active:
+                # Only Django views get here anonymous: the API's auth answers 401 first.
+                return redirect_to_login(request.get_full_path())
+            if read == "admin" and not is_global(user):
+                raise PermissionDenied("只有系统管理员可以访问此页面")
+            if read == "park_wide" and not reads_park_wide(user):
+                if enterprise_to:
+                    # A park page an enterprise user followed: its own pages instead.
+                    return redirect(enterprise_to)
+                raise Http404("企业用户不能查看园区汇总数据")
+            return view(request, *args, **kwargs)
+
+        setattr(wrapper, POLICY_ATTR, declared)
+        return wrapper
+
+    return decorate
+
+
+def declared_policy(view: Any) -> RoutePolicy | None:
+    """The policy declared on a view (a function, a class-based view's `as_view()` result, or
+    a function wrapped by other decorators), or None."""
+    seen = 0
+    while view is not None and seen < 10:
+        found = getattr(view, POLICY_ATTR, None)
+        if isinstance(found, RoutePolicy):
+            return found
+        view_class = getattr(view, "view_class", None)
+        if view_class is not None and isinstance(
+            getattr(view_class, POLICY_ATTR, None), RoutePolicy
+        ):
+            return getattr(view_class, POLICY_ATTR)
+        view = getattr(view, "__wrapped__", None)
+        seen += 1
+    return None
+
+
+def policy_allows(
+    declared: RoutePolicy,
+    user: Any,
+    *,
+    park: Park | None = None,
+    enterprise: Enterprise | None = None,
+) -> bool:
+    """Evaluate a declaration for a user on a park (and an enterprise, for enterprise-level
+    routes) with the policy functions above: what the matrix test compares with its table."""
+    authenticated = bool(getattr(user, "is_authenticated", False) and user.is_active)
+    read = declared.read
+    if read == "public":
+        readable = True
+    elif read == "authenticated":
+        readable = authenticated
+    elif read == "park":
+        readable = can_see_park(user, park)
+    elif read == "park_wide":
+        readable = can_read_park(user, park)
+    elif read == "enterprise_own":
+        readable = can_read_enterprise(user, enterprise)
+    elif read == "park_wide_or_own":
+        readable = can_read_park(user, park) or can_submit_own(user, enterprise)
+    elif read == "audit":
+        readable = can_view_audit(user, park)
+    elif read == "admin":
+        readable = authenticated and is_global(user)
+    else:  # pragma: no cover - route_policy refuses unknown kinds
+        readable = False
+    if not readable:
+        return False
+    write = declared.write
+    if write is None or write == "session":
+        return True
+    kind = declared.kind or "enterprise-reports"
+    if write == "import":
+        if is_submit_only(user):
+            # an enterprise uploads its own figures, into its own park only
+            own = enterprise if enterprise is not None else getattr(user, "enterprise", None)
+            return can_submit_own(user, own) and park is not None and own.park_id == park.pk
+        return bool(write_areas_for(user, park))
+    if write == "review":
+        return can_review(user, park, kind)
+    if write == "lock":
+        return can_lock(user, park, kind)
+    if write == "manage_users":
+        return can_manage_users(user, park)
+    if write == "submit_own":
+        return can_submit_own(user, enterprise)
+    if write == "admin":
+        return is_global(user)
+    return can_write(user, write, park)

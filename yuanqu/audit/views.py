@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yuanqu.accounts import policy
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import is_global, parks_for
 from yuanqu.audit import selectors
 from yuanqu.audit.services import EVENTS, MODEL_EVENTS, audit_request
@@ -41,6 +42,7 @@ def _allowed(request: HttpRequest) -> tuple[selectors.AuditFilters, Park | None]
 
 
 @login_required
+@route_policy(read="audit")
 def index(request: HttpRequest) -> HttpResponse:
     allowed = _allowed(request)
     if isinstance(allowed, HttpResponse):
@@ -81,6 +83,7 @@ def _row(entry: Any) -> dict[str, Any]:
 
 
 @login_required
+@route_policy(read="audit")
 def export(request: HttpRequest) -> HttpResponse:
     """The filtered entries as .xlsx (at most EXPORT_LIMIT, newest first)."""
     allowed = _allowed(request)

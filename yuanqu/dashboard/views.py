@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from yuanqu.accounts import policy
 from yuanqu.accounts.models import Role
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.dashboard.context import navigation
 from yuanqu.dashboard.selectors import cockpit_cards_for, cockpit_period
@@ -14,6 +15,7 @@ from yuanqu.registry.selectors import enterprise_list_for, park_get_for, park_li
 
 
 @login_required
+@route_policy(read="authenticated")
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.role == Role.ENTERPRISE:
@@ -43,12 +45,13 @@ def _cockpit(request: HttpRequest) -> dict[str, object]:
 
 
 @login_required
+@route_policy(read="park", write="session")
 def switch_park(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("park") or request.GET.get("park", "")
     try:
         park_get_for(user=request.user, code=code)
-    except ScopeDenied:
-        return redirect("home")
+    except ScopeDenied as exc:
+        raise Http404(str(exc)) from exc
     request.session["park"] = code
     return redirect(_without_park(request.POST.get("next") or request.GET.get("next") or "/"))
 
@@ -67,6 +70,7 @@ def _without_park(url: str) -> str:
 
 
 @login_required
+@route_policy(read="park_wide")
 def park_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
         park = policy.park_readable(request.user, code)

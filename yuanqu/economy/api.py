@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from yuanqu.accounts import policy
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, enterprise_filter, parks_for
 from yuanqu.core.pagination import BoundedLimitOffsetPagination
 from yuanqu.core.periods import (
@@ -99,6 +100,7 @@ class IndicatorOut(Schema):
     response=list[IndicatorOut],
     summary="园区指标表（与 yuanqu indicators --json 相同）",
 )
+@route_policy(read="park_wide")
 def indicators(
     request: HttpRequest,
     park: str,
@@ -128,6 +130,7 @@ class PartOut(Schema):
 
 
 @router.get("/parts", response=list[PartOut], summary="按企业或集群的拉动与贡献率")
+@route_policy(read="park_wide")
 def parts(
     request: HttpRequest,
     park: str,
@@ -166,6 +169,7 @@ class RankOut(Schema):
     response=list[RankOut],
     summary="本地区园区排名（按地区发布：名次、园区、总量、增速、完成率）",
 )
+@route_policy(read="park_wide")
 def ranking(
     request: HttpRequest,
     period: str,
@@ -211,6 +215,7 @@ class SeriesOut(Schema):
 
 
 @router.get("/series", response=list[SeriesOut], summary="某指标逐月累计、当月与增速")
+@route_policy(read="park_wide")
 def series(
     request: HttpRequest,
     park: str,
@@ -245,6 +250,7 @@ class MuJunOut(Schema):
 
 
 @router.get("/mujun", response=list[MuJunOut], summary="亩均评价（默认方案）")
+@route_policy(read="park_wide")
 def mujun(
     request: HttpRequest,
     park: str,
@@ -279,6 +285,7 @@ class DictionaryOut(Schema):
 
 
 @router.get("/dictionary", response=list[DictionaryOut], summary="指标字典")
+@route_policy(read="authenticated")
 def dictionary(request: HttpRequest) -> list[Indicator]:
     return list(Indicator.objects.all())
 
@@ -316,12 +323,15 @@ class ReportOut(Schema):
 @router.get(
     "/reports", response=list[ReportOut], summary="企业月度报表（按数据范围；企业用户只见本企业）"
 )
+@route_policy(read="park")
 @paginate(BoundedLimitOffsetPagination)
 def reports(request: HttpRequest, park: str = "", period: str = "", credit_code: str = ""):
     qs = EnterpriseReport.objects.filter(
         enterprise_filter(request.user, "enterprise__")
     ).select_related("enterprise")
     if park:
+        if not parks_for(request.user).filter(code=park).exists():
+            raise ScopeDenied(f"园区“{park}”不存在或无权访问")
         qs = qs.filter(park__code=park)
     if period:
         p = _period(period)
@@ -350,6 +360,7 @@ class ParkValueOut(Schema):
 
 
 @router.get("/park-indicators", response=list[ParkValueOut], summary="部门发布的园区指标")
+@route_policy(read="park_wide")
 @paginate(BoundedLimitOffsetPagination)
 def park_indicators(request: HttpRequest, park: str, year: int | None = Query(None, **YEAR)):
     p = _park(request, park)
@@ -372,6 +383,7 @@ class TargetOut(Schema):
 
 
 @router.get("/targets", response=list[TargetOut], summary="年度目标")
+@route_policy(read="park_wide")
 def targets(
     request: HttpRequest, park: str, year: int | None = Query(None, **YEAR)
 ) -> list[Target]:

@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from yuanqu.accounts import policy
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, parks_for
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.core.wording import (
@@ -411,6 +412,7 @@ def _mujun_section(request: HttpRequest, params: Params) -> dict[str, Any]:
 
 
 @park_view
+@route_policy(read="park_wide")
 def index(request: HttpRequest) -> HttpResponse:
     """The 经济运行 page of one park and period (default: the latest counted period)."""
     params = _params(request)
@@ -544,6 +546,7 @@ def _ranking_context(request: HttpRequest, params: Params) -> dict[str, Any]:
 
 
 @park_view
+@route_policy(read="park_wide")
 def ranking(request: HttpRequest) -> HttpResponse:
     """The ranking panel (loaded by htmx into the page), or a page of its own without htmx."""
     params = _params(request)
@@ -783,6 +786,7 @@ EXPORTS = {"indicators", "parts", "mujun", "ranking"}
 
 
 @park_view
+@route_policy(read="park_wide")
 def export(request: HttpRequest) -> HttpResponse:
     """One table of the page as .xlsx: `?table=indicators|parts|mujun|ranking`."""
     table = request.GET.get("table", "indicators")

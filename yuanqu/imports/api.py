@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from yuanqu.accounts.policy import route_policy
 from yuanqu.audit.services import audit_request
 from yuanqu.core.pagination import BoundedLimitOffsetPagination
 from yuanqu.imports import workbooks
@@ -41,6 +42,7 @@ class ImportOut(Schema):
 @router.get(
     "/imports", response=list[ImportOut], summary="导入记录（谁、何时、文件、SHA-256、计数）"
 )
+@route_policy(read="authenticated")
 @paginate(BoundedLimitOffsetPagination)
 def imports(request: HttpRequest):
     return import_list_for(user=request.user)
@@ -50,6 +52,7 @@ def imports(request: HttpRequest):
     "/export/{kind}.xlsx",
     summary="导出 .xlsx（与导入模板同表头；按数据范围；企业用户只能导出本企业的数据）",
 )
+@route_policy(read="park")
 def export(
     request: HttpRequest, kind: str, park: str = "", period: str = "", year: int | None = None
 ) -> HttpResponse:

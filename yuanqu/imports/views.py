@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from yuanqu.accounts import policy
 from yuanqu.accounts.models import Role
+from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, is_global, park_for, parks_for
 from yuanqu.audit.services import audit_request
 from yuanqu.core.periods import PeriodError, parse_period
@@ -44,6 +46,7 @@ def _denied(request: HttpRequest, exc: policy.Denied) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="authenticated")
 def index(request: HttpRequest) -> HttpResponse:
     records = Paginator(import_list_for(user=request.user), 20).get_page(request.GET.get("page"))
     records.object_list = list(records.object_list)
@@ -93,15 +96,29 @@ def _params(request: HttpRequest):
 
 @login_required
 @require_POST
+@route_policy(read="park", write="import")
 def upload(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    code = request.POST.get("park", "")
+    try:
+        kind, park, period, mode = _params(request)
+        if user.role == Role.ENTERPRISE and code and (park is None or code != park.code):
+            raise ScopeDenied(f"园区“{code}”不存在或无权访问")
+    except ScopeDenied as exc:
+        raise Http404(str(exc)) from exc  # a park outside the scope is not confirmed to exist
+    except (ValueError, PeriodError) as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:index")
+    if user.role != Role.ENTERPRISE and not policy.write_areas_for(user, park):
+        # Asked before the file is even stored: a user who writes nothing here gets 403.
+        return _denied(request, policy.Denied("无权导入数据：园区的数据由负责该业务的部门导入"))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "请选择要上传的文件")
         return redirect("imports:index")
     try:
-        kind, park, period, mode = _params(request)
         path = services.store_upload(upload)
-    except (services.UploadRefused, ValueError, PeriodError, ScopeDenied) as exc:
+    except services.UploadRefused as exc:
         messages.error(request, str(exc))
         return redirect("imports:index")
     try:
@@ -157,6 +174,7 @@ def _guard_confirmed(record: ImportRecord, typed: str) -> bool:
 
 
 @login_required
+@route_policy(read="park_wide_or_own")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None:
@@ -205,6 +223,7 @@ def _job(record: ImportRecord) -> dict[str, object]:
 
 @login_required
 @require_GET
+@route_policy(read="park_wide_or_own")
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment polled by the detail page; a full reload once the job is over."""
     record = import_get_for(user=request.user, pk=pk)
@@ -217,6 +236,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@route_policy(read="park_wide_or_own", write="import")
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None or record.user_id != request.user.pk:
@@ -281,6 +301,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="authenticated", write="import")
 def template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in dict(_kinds_for(request.user)):
         raise Http404("没有该类型的模板")
@@ -288,6 +309,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="park_wide_or_own")
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     record = import_get_for(user=request.user, pk=pk)
     if record is None or not record.stored_file or not Path(record.stored_file).exists():
@@ -297,6 +319,7 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@route_policy(read="park")
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     """An export in the reader's scope; a park-wide kind for an enterprise user, or a park
     outside the scope, is 404 like every object outside the scope (`workbooks.run_export`)."""
@@ -343,6 +366,7 @@ def _review_park(request: HttpRequest):
 
 @login_required
 @require_GET
+@route_policy(read="park_wide")
 def review(request: HttpRequest) -> HttpResponse:
     """Each (kind, period) of a park with its status, rows, 报送率 and history; 审核 / 退回 /
     锁定 / 解锁 / 催报 for those the policy allows, who may for the others."""
@@ -393,6 +417,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@route_policy(read="park_wide", write="review")
 def review_action(request: HttpRequest) -> HttpResponse:
     """One of 审核 / 退回 / 锁定 / 解锁 / 催报 on a slice, through the status services."""
     from yuanqu.core.modules import data_kinds
@@ -400,6 +425,12 @@ def review_action(request: HttpRequest) -> HttpResponse:
     park = _review_park(request)
     action = request.POST.get("action", "")
     kind = request.POST.get("kind", "")
+    asked = kind or "enterprise-reports"
+    if not (
+        policy.can_review(request.user, park, asked) or policy.can_lock(request.user, park, asked)
+    ):
+        # Before anything else: a user who may do none of these actions gets 403 naming who may.
+        raise PermissionDenied(f"无权审核或锁定：只有{policy.reviewers_label(park, asked)}可以操作")
     back = f"{reverse('imports:review')}?park={park.code}"
     try:
         period = parse_period(request.POST.get("period", ""))
@@ -448,6 +479,7 @@ def review_action(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@route_policy(read="authenticated", write="session")
 def reminders_read(request: HttpRequest) -> HttpResponse:
     """Mark the user's own notices read (nobody else's)."""
     from django.utils import timezone

@@ -251,15 +251,19 @@ def run_export(kind: str, *, user: Any = None, **filters: Any) -> tuple[Export, 
     if kind not in EXPORTERS:
         known = "、".join(f"{export_label(k)}（{k}）" for k in sorted(EXPORTERS))
         raise ValueError(f"未知的导出类型“{kind}”；可用：{known}")
-    if user is not None and getattr(EXPORTERS[kind], "park_wide", False):
+    if user is not None:
         from yuanqu.accounts import policy
-        from yuanqu.accounts.scopes import ScopeDenied
+        from yuanqu.accounts.scopes import ScopeDenied, parks_for
 
-        if not policy.reads_park_wide(user):
-            raise ScopeDenied("企业用户只能导出本企业的数据，不能导出园区汇总数据")
         park = filters.get("park")
-        if park:
-            policy.park_readable(user, park)  # ScopeDenied (404) outside the reader's scope
+        if getattr(EXPORTERS[kind], "park_wide", False):
+            if not policy.reads_park_wide(user):
+                raise ScopeDenied("企业用户只能导出本企业的数据，不能导出园区汇总数据")
+            if park:
+                policy.park_readable(user, park)  # ScopeDenied (404) outside the reader's scope
+        elif park and not parks_for(user).filter(code=park).exists():
+            # Not an empty file: a park outside the scope is not confirmed to exist (404).
+            raise ScopeDenied(f"园区“{park}”不存在或无权访问")
     export = EXPORTERS[kind](user=user, **filters)
     if kind.endswith("-summary"):
         return export, print_workbook(export)

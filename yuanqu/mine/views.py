@@ -6,10 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
+from yuanqu.accounts.policy import route_policy
 from yuanqu.core.wording import fmt_decimal
 from yuanqu.economy import presenters
 from yuanqu.mine import selectors
@@ -68,12 +70,15 @@ def _row(r: selectors.OwnRow) -> dict[str, Any]:
 
 
 @login_required
+@route_policy(read="authenticated")
 def index(request: HttpRequest) -> HttpResponse:
     enterprise = selectors.own_enterprise(user=request.user)
     if enterprise is None:
         if getattr(request.user, "role", "") == "enterprise":
             return render(request, "mine/unbound.html", status=404)
-        raise Http404("“本企业”页面只供企业用户使用；园区的数据请看“经济运行”")
+        # Staff reach park figures through 经济运行; the home page leads there.
+        messages.info(request, "“本企业”页面只供企业用户使用；园区的数据请看“经济运行”")
+        return redirect("home")
     rows = selectors.own_reports(enterprise=enterprise)
     years = sorted({r.period.year for r in rows}, reverse=True)
     try:

@@ -12,6 +12,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from yuanqu.accounts import policy
+from yuanqu.accounts.policy import route_policy
 from yuanqu.audit.services import audit_request
 from yuanqu.core.modules import report_kinds
 from yuanqu.core.periods import PeriodError, parse_period
@@ -105,6 +106,7 @@ def _file(report: Report, fmt: str, request: HttpRequest | None = None) -> HttpR
 
 
 @router.get("/annual", summary="年度工作总结（JSON：分节文字、数字及其来源、字数与时长）")
+@route_policy(read="park_wide")
 def annual(
     request: HttpRequest,
     park: str,
@@ -117,6 +119,7 @@ def annual(
 
 
 @router.get("/annual.{fmt}", summary="年度工作总结文件（docx / pdf / html）")
+@route_policy(read="park_wide")
 def annual_file(
     request: HttpRequest,
     fmt: str,
@@ -132,6 +135,7 @@ def annual_file(
 
 
 @router.get("/monthly", summary="月度经济运行分析（JSON）")
+@route_policy(read="park_wide")
 def monthly(
     request: HttpRequest, park: str, period: str, include_submitted: bool = False
 ) -> dict[str, Any]:
@@ -139,6 +143,7 @@ def monthly(
 
 
 @router.get("/monthly.{fmt}", summary="月度经济运行分析文件（docx / pdf / html）")
+@route_policy(read="park_wide")
 def monthly_file(
     request: HttpRequest, fmt: str, park: str, period: str, include_submitted: bool = False
 ) -> HttpResponse:
@@ -148,6 +153,7 @@ def monthly_file(
 
 
 @router.get("/catalogue", summary="报告变量目录（各节模板与上传的 Word 模板可用的变量）")
+@route_policy(read="authenticated")
 def variable_catalogue(request: HttpRequest, kind: str = "annual") -> dict[str, Any]:
     if kind not in report_kinds():
         raise HttpError(404, f"报告类型只能是 {'、'.join(report_kinds())}")
