@@ -105,3 +105,23 @@ def _migration_data_after_flush(request):
     for config in apps.get_app_configs():
         create_contenttypes(config, verbosity=0)
     import_module("yuanqu.economy.migrations.0002_indicator_dictionary").seed(apps, None)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Transactional tests last of all. pytest-django runs tests without a `django_db` marker
+    after the transactional ones, whose teardown flushes the database — so a module that loads
+    its data once through `django_db_blocker` (demo_db, the permission matrix's world) would
+    start from a database without what the migrations put there (the indicator dictionary).
+    A stable sort keeps pytest-django's order otherwise."""
+
+    def transactional(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and (
+            marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+        ):
+            return True
+        fixtures = getattr(item, "fixturenames", ())
+        return "transactional_db" in fixtures or "live_server" in fixtures
+
+    items.sort(key=transactional)
