@@ -168,11 +168,11 @@ def test_the_reported_parameters_answer_422_in_chinese(admin, url, message) -> N
     assert message in (body.get("message") or body["detail"]), body
 
 
-def test_a_422_keeps_the_detail_list_and_names_the_parameter(admin) -> None:
+def test_a_422_keeps_the_error_list_and_names_the_parameter(admin) -> None:
     body = admin.get("/api/v1/economy/mujun?park=BP&year=2022&month=13").json()
-    [item] = body["detail"]
+    [item] = body["errors"]
     assert item["loc"] == ["query", "month"] and item["type"] == "less_than_equal"
-    assert body["message"] == "请求参数有误：month 应小于或等于 12"
+    assert body["detail"] == body["message"] == "请求参数有误：month 应小于或等于 12"
 
 
 def test_good_parameters_still_answer(admin) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -49,9 +49,18 @@ def scope_denied(request: HttpRequest, exc: ScopeDenied) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    # ninja's 422 with its detail list kept, plus a Chinese message naming each parameter.
-    body = {"message": validation_message(exc.errors), "detail": exc.errors}
+    # `detail` in Chinese like every other error; ninja's itemised list kept under `errors`.
+    message = validation_message(exc.errors)
+    body = {"detail": message, "message": message, "errors": exc.errors}
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # ninja answers {"detail": "Not Found"}; say it in Chinese, with the reason when there is one.
+    text = str(exc)
+    detail = text if text and text != "Not Found" else "不存在或无权访问"
+    return api.create_response(request, {"detail": detail}, status=404)
 
 
 api.add_router("/", registry_router)

@@ -19,7 +19,8 @@ from django.apps import apps
 # (app_label.Model, fields never logged). Passwords and login times are not changes anyone
 # audits, and the hash must not be copied into the log.
 FOLLOWED: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("registry.Park", ()),
+    # `raw` keeps the catalogue's columns as published: bulky, and never edited by hand.
+    ("registry.Park", ("raw",)),
     ("registry.Department", ()),
     ("registry.Enterprise", ()),
     ("accounts.User", ("password", "last_login")),
@@ -50,4 +51,9 @@ def register_models() -> None:
             model.get_additional_data = _additional_data
         if model not in auditlog.get_models():
             m2m = {"departments"} if label == "accounts.User" else set()
-            auditlog.register(model, exclude_fields=list(excluded), m2m_fields=m2m)
+            # Reverse relations (a department's `users`, a park's `targets` …) are not fields of
+            # the row: logged, they would show as "users：— → accounts.User.None".
+            reverse = [
+                f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete
+            ]
+            auditlog.register(model, exclude_fields=[*excluded, *reverse], m2m_fields=m2m)

@@ -46,9 +46,16 @@ def _on_login_failed(
 ) -> None:
     # `credentials` has the password already masked by Django; keep only the name typed.
     username = str(credentials.get("username") or "")[:150]
+    # The park of the account tried (if it exists), so its leaders see attempts on their users;
+    # the actor stays empty: nobody logged in.
+    from yuanqu.accounts.models import User
+
+    account = User.objects.filter(username=username).select_related("park").first()
     audit_event(
         user=None,
         event="login_failed",
+        target=account,
+        park=account.park if account is not None else None,
         detail={"username": username},
         remote_addr=client_addr(request),
     )

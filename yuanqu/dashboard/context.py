@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -26,7 +27,9 @@ def nav_items(request: HttpRequest, park: Any) -> list[dict[str, Any]]:
     for entry in nav_entries():
         if entry.url_name is None or (enterprise and not entry.enterprise):
             continue
-        if entry.permission and not user.has_perm(entry.permission, park):
+        # rules' own check, not user.has_perm: Django answers True to every superuser's
+        # has_perm, and an administrator has no 本企业 page.
+        if entry.permission and not rules.has_perm(entry.permission, user, park):
             continue
         try:
             url = reverse(entry.url_name)

@@ -181,6 +181,19 @@ def ranking(
 ) -> list[dict[str, Any]]:
     """The same table as the ranking page and the monthly report (`selectors.region_ranking`):
     every park of the region of `park` (or of `region`, for a reader of one of its parks)."""
+    if not park and not region:
+        # Neither given: the reader's own park (the first it may read), as the page does.
+        own = next(
+            (
+                x
+                for x in parks_for(request.user).order_by("code")
+                if policy.can_read_park(request.user, x)
+            ),
+            None,
+        )
+        if own is None:
+            raise ScopeDenied("没有可查看排名的园区：请用 park=园区代码 或 region=地区代码 指定")
+        park = own.code
     if park:
         p = _park(request, park)
     else:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from yuanqu.imports.engine import kind_label
 from yuanqu.imports.models import DataSlice, DataSliceEvent, DataStatus
 
 
@@ -115,7 +116,7 @@ def _transition(
             .filter(kind=kind, park=park, year=year, month=month)
             .first()
         )
-        label = f"{park.name} {year}-{month:02d}（{kind}）"
+        label = f"{park.name} {year}-{month:02d}（{kind_label(kind)}）"
         if s is None:
             raise StatusError(f"{label} 没有数据，无法{ACTION_LABELS[action]}")
         if s.status == to:

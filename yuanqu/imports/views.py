@@ -20,7 +20,7 @@ from yuanqu.audit.services import audit_request
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.imports import progress as job_progress
 from yuanqu.imports import services, status, workbooks
-from yuanqu.imports.engine import IMPORTERS, load_kinds
+from yuanqu.imports.engine import IMPORTERS, kind_label, load_kinds
 from yuanqu.imports.models import ImportRecord, Reminder
 from yuanqu.imports.selectors import import_get_for, import_list_for
 
@@ -402,8 +402,8 @@ def review(request: HttpRequest) -> HttpResponse:
     for r in rows:
         s = r["slice"]
         r["may_review"], r["may_lock"], r["reviewers"], r["lockers"] = may[s.kind]
-        if s.kind == "enterprise-reports" and s.status in ("submitted", "returned", "reviewed"):
-            # Before review (and after, for the record): how complete the month is.
+        if s.kind == "enterprise-reports":
+            # Before review, and after it or a lock for the record: how complete the month is.
             r["rate"] = reporting_rate(park=park, period=parse_period(s.period))
     return render(
         request,
@@ -464,10 +464,14 @@ def review_action(request: HttpRequest) -> HttpResponse:
             s = status.period_unlock(user=user, kind=kind, park=park, period=period, reason=reason)
         elif action == "remind":
             missing, notified = status.period_remind(user=user, park=park, period=period)
-            messages.success(
-                request,
-                f"已向 {missing} 户未报送企业催报（{notified} 个企业账号收到提醒）",
-            )
+            if notified:
+                text = f"{missing} 户未报送：已向其中有账号的企业发出站内提醒（{notified} 个账号）"
+            else:
+                text = f"{missing} 户未报送，但这些企业都还没有平台账号，站内提醒无人接收：请电话或线下催报"
+            if notified:
+                messages.success(request, text)
+            else:
+                messages.warning(request, text)
             return redirect(back)
         else:
             messages.error(request, "未知的操作")
@@ -477,7 +481,7 @@ def review_action(request: HttpRequest) -> HttpResponse:
     except status.StatusError as exc:
         messages.error(request, str(exc))
         return redirect(back)
-    messages.success(request, f"{park.name} {period} {kind}：{s.get_status_display()}")
+    messages.success(request, f"{park.name} {period} {kind_label(kind)}：{s.get_status_display()}")
     return redirect(back)
 
 

@@ -118,7 +118,7 @@ def template_workbook(kind: str) -> bytes:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     _widths(ws, headers)
     notes = wb.create_sheet("填写说明")
-    notes.append([f"{cls.label}（{kind}）导入模板"])
+    notes.append([f"{cls.label}导入模板（命令行类型代码：{kind}）"])
     notes.append(["列名", "必填", "单位", "说明"])
     _style_header(notes, 2, 4)
     for f in specs:

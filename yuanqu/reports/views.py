@@ -118,6 +118,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "park": park,
         "parks": parks_for(request.user).order_by("code"),
         "kinds": report_kinds(),
+        "may_write_templates": policy.can_write(request.user, "reports", park),
+        "template_writers": policy.writers_label("reports", park),
         "projections": services.PROJECTION_METHODS,
         "pdf_available": soffice_available(),
     }
