@@ -15,7 +15,7 @@ from django.http import HttpRequest
 log = logging.getLogger(__name__)
 
 
-class AxesBackend(AxesStandaloneBackend):
+class AxesBackend(AxesStandaloneBackend):  # type: ignore[misc]  # axes ships no types
     """Every way in for people — the login form, the admin, HTTP Basic — passes the request,
     so axes counts its failures. `authenticate()` called by code without a request (the test
     client's `login`, a script) has no client to count: it is left to the next backend."""
@@ -32,7 +32,7 @@ class AxesBackend(AxesStandaloneBackend):
         return super().authenticate(request, username, password, **kwargs)
 
 
-class BusyTolerantHandler(AxesDatabaseHandler):
+class BusyTolerantHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no types
     """Axes' database handler; after a successful login its clean-up (expired and reset
     attempts) is skipped when the database stays locked for a second, so the login goes on.
     Failed logins are still recorded (they wait like any write; a 503 then, never a pass)."""
