@@ -80,7 +80,9 @@ def audit_park_codes_for(*, user: Any) -> list[str] | None:
 
 def audit_entries_for(*, user: Any, filters: AuditFilters) -> QuerySet[LogEntry]:
     """The entries the user may read that match the filters, newest first."""
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    qs: QuerySet[LogEntry] = LogEntry.objects.select_related("actor", "content_type").order_by(
+        "-timestamp", "-id"
+    )
     codes = audit_park_codes_for(user=user)
     if codes is not None:
         qs = qs.filter(additional_data__park__in=codes)
