@@ -5,12 +5,15 @@ second for SQLite's write lock (a long import holds it) instead of failing the l
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from django.db import OperationalError
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,9 @@ class BusyTolerantHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes sh
     attempts) is skipped when the database stays locked for a second, so the login goes on.
     Failed logins are still recorded (they wait like any write; a 503 then, never a pass)."""
 
-    def user_logged_in(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    def user_logged_in(
+        self, sender: type[User], request: HttpRequest, user: User, **kwargs: Any
+    ) -> None:
         from yuanqu.core.middleware import LOGIN_WAIT_MS, is_database_busy, short_busy_timeout
 
         try:
