@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def secret_key_from_env(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def secret_key_from_env(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[CheckMessage]:
     # The generated key file is per machine: behind a load balancer each app server would sign
     # sessions and CSRF tokens with its own key and users would be logged out at random.
     if getattr(settings, "SECRET_KEY_FROM_FILE", False):

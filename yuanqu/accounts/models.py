@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import TypeAlias
+
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 
 
@@ -50,6 +52,10 @@ class User(AbstractUser):
     can_review = models.BooleanField("可审核数据", default=False)
     can_lock = models.BooleanField("可锁定数据", default=False)
 
+    # Set on the instance by accounts.policy.write_areas_for: the areas of its departments,
+    # read once per request (not a field).
+    _write_area_cache: set[str]
+
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
@@ -60,3 +66,8 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return Role(self.role).label
+
+
+# Who asks: `request.user` is a User once logged in, else Django's AnonymousUser. The scope and
+# policy functions take either and narrow with `is_authenticated` before reading a User field.
+AuthUser: TypeAlias = User | AnonymousUser

@@ -26,9 +26,9 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 
-from yuanqu.accounts.models import Role
+from yuanqu.accounts.models import AuthUser, Role, User
 from yuanqu.accounts.scopes import ScopeDenied, is_global, parks_for
-from yuanqu.core.modules import module, write_areas
+from yuanqu.core.modules import ModuleSpec, module, write_areas
 from yuanqu.registry.models import Department, Enterprise, Park
 
 # Permission names (rules): asked with a Park (or an Enterprise for the enterprise ones).
@@ -48,14 +48,14 @@ class Denied(PermissionError):
 
 
 # -- reads --------------------------------------------------------------------------------
-def can_see_park(user: Any, park: Park | None) -> bool:
+def can_see_park(user: AuthUser | None, park: Park | None) -> bool:
     """The park's name and the user's own rows in it (enterprise users: their own park)."""
-    if park is None or not getattr(user, "is_authenticated", False):
+    if park is None or user is None or not user.is_authenticated:
         return False
     return bool(parks_for(user).filter(pk=park.pk).exists())
 
 
-def can_read_park(user: Any, park: Park | None) -> bool:
+def can_read_park(user: AuthUser | None, park: Park | None) -> bool:
     """Park-wide figures (totals, parts, rankings, exports of all rows): never enterprise
     users, whatever the park."""
     if getattr(user, "role", None) == Role.ENTERPRISE:
@@ -63,13 +63,13 @@ def can_read_park(user: Any, park: Park | None) -> bool:
     return can_see_park(user, park)
 
 
-def reads_park_wide(user: Any) -> bool:
+def reads_park_wide(user: AuthUser | None) -> bool:
     """Whether the user may read park-wide figures at all (in some park)."""
-    return bool(getattr(user, "is_authenticated", False) and user.role != Role.ENTERPRISE)
+    return bool(user is not None and user.is_authenticated and user.role != Role.ENTERPRISE)
 
 
-def can_read_enterprise(user: Any, enterprise: Enterprise | None) -> bool:
-    if enterprise is None or not getattr(user, "is_authenticated", False):
+def can_read_enterprise(user: AuthUser | None, enterprise: Enterprise | None) -> bool:
+    if enterprise is None or user is None or not user.is_authenticated:
         return False
     if not user.is_active:
         return False
@@ -78,7 +78,7 @@ def can_read_enterprise(user: Any, enterprise: Enterprise | None) -> bool:
     return can_see_park(user, enterprise.park)
 
 
-def park_readable(user: Any, code: str) -> Park:
+def park_readable(user: AuthUser, code: str) -> Park:
     """The park with this code if the user may read its park-wide figures; else ScopeDenied
     (404: an object outside the scope is not confirmed to exist)."""
     park = parks_for(user).filter(code=code).first() if code else None
@@ -88,14 +88,14 @@ def park_readable(user: Any, code: str) -> Park:
 
 
 # -- writes -------------------------------------------------------------------------------
-def _departments(user: Any) -> QuerySet[Department]:
+def _departments(user: User) -> QuerySet[Department]:
     departments: QuerySet[Department] = user.departments.all()
     return departments
 
 
-def write_areas_for(user: Any, park: Park | None) -> set[str]:
+def write_areas_for(user: AuthUser | None, park: Park | None) -> set[str]:
     """The write areas the user holds in this park (all of them for administrators)."""
-    if park is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if park is None or user is None or not user.is_authenticated or not user.is_active:
         return set()
     if is_global(user):
         return set(write_areas()) | _all_department_areas()
@@ -121,7 +121,7 @@ def _all_department_areas() -> set[str]:
     return areas
 
 
-def can_write(user: Any, area: str, park: Park | None) -> bool:
+def can_write(user: AuthUser | None, area: str, park: Park | None) -> bool:
     """May the user write the module data of `area` (e.g. "economy") in this park?"""
     return area in write_areas_for(user, park)
 
@@ -141,13 +141,15 @@ def writers_label(area: str, park: Park | None = None) -> str:
     return f"负责“{label}”的部门"
 
 
-def _modules_with_area(area: str) -> list[Any]:
+def _modules_with_area(area: str) -> list[ModuleSpec]:
     from yuanqu.core.modules import modules
 
     return [m for m in modules() if m.write_area == area]
 
 
-def require_write(user: Any, area: str, park: Park | None, action: str = "修改此数据") -> None:
+def require_write(
+    user: AuthUser | None, area: str, park: Park | None, action: str = "修改此数据"
+) -> None:
     """Raise Denied (403) unless the user may write `area` in the park; the message names
     who may."""
     if can_write(user, area, park):
@@ -157,19 +159,20 @@ def require_write(user: Any, area: str, park: Park | None, action: str = "修改
     raise Denied(f"无权{action}：只有{writers_label(area, park)}（或系统管理员）可以{action}")
 
 
-def can_submit_own(user: Any, enterprise: Enterprise | None) -> bool:
+def can_submit_own(user: AuthUser | None, enterprise: Enterprise | None) -> bool:
     """An enterprise user submits its own monthly figures and requests (merge only; never
     deletes or replaces reviewed or locked rows)."""
     return bool(
         enterprise is not None
-        and getattr(user, "is_authenticated", False)
+        and user is not None
+        and user.is_authenticated
         and user.is_active
         and user.role == Role.ENTERPRISE
         and user.enterprise_id == enterprise.pk
     )
 
 
-def is_submit_only(user: Any) -> bool:
+def is_submit_only(user: AuthUser | None) -> bool:
     """Users whose uploads land 已提交 and merge into their own rows."""
     return getattr(user, "role", None) == Role.ENTERPRISE
 
@@ -181,10 +184,10 @@ def reviewer_area(kind: str) -> str | None:
     return dk.reviewed_by if dk else None
 
 
-def can_review(user: Any, park: Park | None, kind: str = "enterprise-reports") -> bool:
+def can_review(user: AuthUser | None, park: Park | None, kind: str = "enterprise-reports") -> bool:
     """审核: a user of the kind's reviewing department with the reviewer flag, or an
     administrator."""
-    if park is None or not getattr(user, "is_authenticated", False):
+    if park is None or user is None or not user.is_authenticated:
         return False
     if is_global(user):
         return True
@@ -192,10 +195,10 @@ def can_review(user: Any, park: Park | None, kind: str = "enterprise-reports") -
     return bool(area and user.can_review and can_write(user, area, park))
 
 
-def can_lock(user: Any, park: Park | None, kind: str = "enterprise-reports") -> bool:
+def can_lock(user: AuthUser | None, park: Park | None, kind: str = "enterprise-reports") -> bool:
     """锁定 / 解锁: a user of the kind's reviewing department with the lock flag, or an
     administrator."""
-    if park is None or not getattr(user, "is_authenticated", False):
+    if park is None or user is None or not user.is_authenticated:
         return False
     if is_global(user):
         return True
@@ -208,19 +211,19 @@ def reviewers_label(park: Park | None, kind: str = "enterprise-reports") -> str:
     return writers_label(area, park) if area else "系统管理员"
 
 
-def can_manage_users(user: Any, park: Park | None) -> bool:
+def can_manage_users(user: AuthUser | None, park: Park | None) -> bool:
     """园区管理员 manages its park's users and departments; 系统管理员 every park's."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     if is_global(user):
         return True
     return bool(park is not None and user.role == Role.PARK_ADMIN and user.park_id == park.pk)
 
 
-def can_view_audit(user: Any, park: Park | None = None) -> bool:
+def can_view_audit(user: AuthUser | None, park: Park | None = None) -> bool:
     """The audit log: administrators everywhere; park leaders and park administrators for
     their park."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
     if is_global(user):
         return True
@@ -239,8 +242,8 @@ def write_perm(area: str) -> str:
     return f"{area}.write"
 
 
-def _writer(area: str) -> Callable[[Any, Park | None], bool]:
-    def predicate(user: Any, park: Park | None) -> bool:
+def _writer(area: str) -> Callable[[AuthUser | None, Park | None], bool]:
+    def predicate(user: AuthUser | None, park: Park | None) -> bool:
         return can_write(user, area, park)
 
     predicate.__name__ = f"write_{area}"
@@ -343,7 +346,7 @@ def route_policy(
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             user = request.user
-            if not getattr(user, "is_authenticated", False) or not user.is_active:
+            if not user.is_authenticated or not user.is_active:
                 # Only Django views get here anonymous: the API's auth answers 401 first.
                 return redirect_to_login(request.get_full_path())
             if read == "admin" and not is_global(user):
@@ -361,7 +364,7 @@ def route_policy(
     return decorate
 
 
-def declared_policy(view: Any) -> RoutePolicy | None:
+def declared_policy(view: object) -> RoutePolicy | None:
     """The policy declared on a view (a function, a class-based view's `as_view()` result, or
     a function wrapped by other decorators), or None."""
     seen = 0
@@ -370,10 +373,9 @@ def declared_policy(view: Any) -> RoutePolicy | None:
         if isinstance(found, RoutePolicy):
             return found
         view_class = getattr(view, "view_class", None)
-        if view_class is not None and isinstance(
-            getattr(view_class, POLICY_ATTR, None), RoutePolicy
-        ):
-            return getattr(view_class, POLICY_ATTR)
+        class_policy = getattr(view_class, POLICY_ATTR, None)
+        if view_class is not None and isinstance(class_policy, RoutePolicy):
+            return class_policy
         view = getattr(view, "__wrapped__", None)
         seen += 1
     return None
@@ -381,14 +383,14 @@ def declared_policy(view: Any) -> RoutePolicy | None:
 
 def policy_allows(
     declared: RoutePolicy,
-    user: Any,
+    user: AuthUser | None,
     *,
     park: Park | None = None,
     enterprise: Enterprise | None = None,
 ) -> bool:
     """Evaluate a declaration for a user on a park (and an enterprise, for enterprise-level
     routes) with the policy functions above: what the matrix test compares with its table."""
-    authenticated = bool(getattr(user, "is_authenticated", False) and user.is_active)
+    authenticated = bool(user is not None and user.is_authenticated and user.is_active)
     read = declared.read
     if read == "public":
         readable = True
@@ -418,7 +420,12 @@ def policy_allows(
         if is_submit_only(user):
             # an enterprise uploads its own figures, into its own park only
             own = enterprise if enterprise is not None else getattr(user, "enterprise", None)
-            return can_submit_own(user, own) and park is not None and own.park_id == park.pk
+            return (
+                can_submit_own(user, own)
+                and own is not None
+                and park is not None
+                and own.park_id == park.pk
+            )
         return bool(write_areas_for(user, park))
     if write == "review":
         return can_review(user, park, kind)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from yuanqu.accounts.models import Role, User
+from yuanqu.accounts.models import AuthUser, Role
 from yuanqu.registry.models import Enterprise, Park
 
 
@@ -18,12 +18,13 @@ class ScopeDenied(PermissionError):
     """Raised when a user asks for an object outside its scope (shown as 404/403)."""
 
 
-def is_global(user: User) -> bool:
-    # Anonymous users (the admin's login page asks too) have neither attribute.
+def is_global(user: AuthUser | None) -> bool:
+    # Anonymous users (the admin's login page asks too) and the operator (None: CLI, reports)
+    # have neither attribute.
     return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) == Role.ADMIN)
 
 
-def parks_for(user: User) -> QuerySet[Park]:
+def parks_for(user: AuthUser) -> QuerySet[Park]:
     """Parks the user may read."""
     if not user.is_authenticated or not user.is_active:
         return Park.objects.none()
@@ -43,7 +44,7 @@ def parks_for(user: User) -> QuerySet[Park]:
     return Park.objects.filter(pk=user.park_id)
 
 
-def enterprise_filter(user: User, prefix: str = "") -> Q:
+def enterprise_filter(user: AuthUser, prefix: str = "") -> Q:
     """A Q object restricting a query on enterprise-owned rows to the user's scope.
 
     `prefix` is the path to the enterprise from the queried model, e.g. "enterprise__".
@@ -59,12 +60,12 @@ def enterprise_filter(user: User, prefix: str = "") -> Q:
     return Q(**{f"{prefix}park__in": parks_for(user)})
 
 
-def enterprises_for(user: User) -> QuerySet[Enterprise]:
+def enterprises_for(user: AuthUser) -> QuerySet[Enterprise]:
     """Enterprises the user may read."""
     return Enterprise.objects.filter(enterprise_filter(user))
 
 
-def park_for(user: User, code: str) -> Park:
+def park_for(user: AuthUser, code: str) -> Park:
     """The park with this code, if the user may read it; else ScopeDenied."""
     park = parks_for(user).filter(code=code).first()
     if park is None:

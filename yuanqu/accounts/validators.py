@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 CLASSES: tuple[tuple[str, str], ...] = (
     ("大写字母", string.ascii_uppercase),
@@ -29,7 +32,7 @@ class CharacterClassesValidator:
         symbols = any(not (c.isascii() and c.isalnum()) for c in password)
         return found + int(symbols)
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if self._classes(password) < self.min_classes:
             raise ValidationError(
                 f"密码须至少包含{CLASS_NAMES}中的 {self.min_classes} 类字符。",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from auditlog.models import LogEntry
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from yuanqu.accounts.models import AuthUser
 from yuanqu.accounts.scopes import is_global
 from yuanqu.audit.services import EVENTS, MODEL_EVENTS
 from yuanqu.core.templatetags.yuanqu import amount
@@ -38,7 +40,7 @@ class AuditFilters:
     errors: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_query(cls, get: Any) -> AuditFilters:
+    def from_query(cls, get: Mapping[str, str]) -> AuditFilters:
         """Read the page's filters; a bad value becomes a message, never an exception."""
         f = cls(
             user=(get.get("user") or "").strip()[:150],
@@ -71,16 +73,20 @@ class AuditFilters:
         return {k: v for k, v in data.items() if v}
 
 
-def audit_park_codes_for(*, user: Any) -> list[str] | None:
+def audit_park_codes_for(*, user: AuthUser) -> list[str] | None:
     """Park codes whose entries the user may read; None means every entry (administrators)."""
     if is_global(user):
         return None
-    return [user.park.code] if user.park_id else []
+    if not user.is_authenticated or user.park is None:
+        return []
+    return [user.park.code]
 
 
-def audit_entries_for(*, user: Any, filters: AuditFilters) -> QuerySet[LogEntry]:
+def audit_entries_for(*, user: AuthUser, filters: AuditFilters) -> QuerySet[LogEntry]:
     """The entries the user may read that match the filters, newest first."""
-    qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    qs: QuerySet[LogEntry] = LogEntry.objects.select_related("actor", "content_type").order_by(
+        "-timestamp", "-id"
+    )
     codes = audit_park_codes_for(user=user)
     if codes is not None:
         qs = qs.filter(additional_data__park__in=codes)

@@ -15,13 +15,19 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import OperationalError, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import AuthUser
+    from yuanqu.imports.engine import Preview
+    from yuanqu.registry.models import Park
 
 log = logging.getLogger(__name__)
 _SPOOL_LOCK = threading.Lock()
@@ -50,18 +56,19 @@ MODEL_EVENTS = {"create": "新增", "update": "修改", "delete": "删除"}
 
 def audit_event(
     *,
-    user: Any,
+    user: AuthUser | None,
     event: str,
     target: models.Model | None = None,
-    park: Any = None,
+    park: Park | None = None,
     detail: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
     remote_addr: str | None = None,
 ) -> LogEntry:
     """Append one entry: `event` (a key of EVENTS), the object it concerns (its text is kept
     even after the object is deleted), the park, free details and, for writes, the changes
-    as {field: [before, after]}."""
-    actor = user if getattr(user, "pk", None) else None
+    as {field: [before, after]}. `user=None` (or an anonymous user): no actor — the operator,
+    or a failed login."""
+    actor = user if user is not None and user.is_authenticated and user.pk else None
     obj = target if target is not None else park
     if obj is None:
         obj = actor
@@ -91,7 +98,9 @@ def _spool_path() -> Path:
     return Path(settings.VAR_DIR) / "audit-spool.jsonl"
 
 
-def audit_event_or_spool(*, user: Any, event: str, park: Any = None, **kw: Any) -> None:
+def audit_event_or_spool(
+    *, user: AuthUser | None, event: str, park: Park | None = None, **kw: Any
+) -> None:
     """`audit_event`, except that a database whose write lock is held (SQLite during a long
     import) does not fail the caller (a login): the entry is appended to a spool file after a
     one-second wait and written by the next `audit_spool_flush`, with its original time."""
@@ -159,17 +168,18 @@ def _summary(event: str, data: dict[str, Any]) -> str:
     return " ".join(parts)[:1000]
 
 
-def client_addr(request: Any) -> str | None:
+def client_addr(request: HttpRequest | None) -> str | None:
     """The client's address as the web server saw it (None outside a request)."""
     meta = getattr(request, "META", None) or {}
-    return meta.get("REMOTE_ADDR") or None
+    addr: str | None = meta.get("REMOTE_ADDR") or None
+    return addr
 
 
 def audit_request(
-    request: Any,
+    request: HttpRequest,
     *,
     event: str,
-    park: Any = None,
+    park: Park | None = None,
     target: models.Model | None = None,
     detail: dict[str, Any] | None = None,
 ) -> LogEntry:
@@ -187,7 +197,7 @@ def audit_request(
     )
 
 
-def _park_from_request(request: Any) -> Any:
+def _park_from_request(request: HttpRequest) -> Park | None:
     from yuanqu.registry.models import Park
 
     get = getattr(request, "GET", {})
@@ -199,7 +209,7 @@ def _park_from_request(request: Any) -> Any:
 
 
 def audit_import(
-    *, user: Any, preview: Any, park: Any = None, source: str = "web"
+    *, user: AuthUser | None, preview: Preview, park: Park | None = None, source: str = "web"
 ) -> LogEntry | None:
     """ONE entry per import that tried to write (a preview writes nothing and is not logged
     here; the import log keeps it): the file, kind, park, period, result, the counts of new /
@@ -209,7 +219,11 @@ def audit_import(
         return None
     from yuanqu.imports.models import ImportRecord
 
-    record = ImportRecord.objects.filter(pk=preview.record_id).select_related("park").first()
+    record = (
+        ImportRecord.objects.filter(pk=preview.record_id).select_related("park").first()
+        if preview.record_id is not None
+        else None
+    )
     if park is None and record is not None:
         park = record.park
     status = (

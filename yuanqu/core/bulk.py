@@ -12,9 +12,11 @@ by the field itself, so the stored values are exactly those `bulk_create` would 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.options import Options
 
 # Fields whose Python value is what the driver expects: no per-value preparation.
 _AS_IS = (
@@ -25,6 +27,19 @@ _AS_IS = (
     models.BooleanField,
     models.ForeignKey,
 )
+
+
+def column_name(field: models.Field[Any, Any]) -> str:
+    """A concrete field's column. The stubs allow None (a field not yet bound to a model);
+    every concrete field of an installed model has its column."""
+    return cast(str, field.column)
+
+
+def _concrete_field(opts: Options[Any], name: str) -> models.Field[Any, Any]:
+    field = opts.get_field(name)
+    if not isinstance(field, models.Field):
+        raise ValueError(f"{opts.label}.{name} is not a column of its own")
+    return field
 
 
 def insert_rows(
@@ -44,7 +59,7 @@ def insert_rows(
     alias = router.db_for_write(model)
     connection = connections[alias]
     opts = model._meta
-    named = [opts.get_field(name) for name in field_names]
+    named = [_concrete_field(opts, name) for name in field_names]
     # Fields not named take their default; a nullable column whose default is None is left
     # out of the INSERT altogether (the database stores NULL, as bulk_create would), which
     # halves the parameters bound per row of a wide table.
@@ -60,7 +75,7 @@ def insert_rows(
         if getattr(f, "auto_now_add", False):
             raise ValueError(f"{opts.label}.{f.name} needs a per-row value: name it explicitly")
     fixed = tuple(f.get_db_prep_save(f.get_default(), connection) for f in defaults)
-    columns = [f.column for f in named] + [f.column for f in defaults]
+    columns = [column_name(f) for f in named] + [column_name(f) for f in defaults]
     prepare: list[Callable[[Any], Any] | None] = [
         None if isinstance(f, _AS_IS) else _preparer(f, connection) for f in named
     ]
@@ -91,9 +106,11 @@ def insert_rows(
     return count
 
 
-def _preparer(field: models.Field, connection: Any) -> Callable[[Any], Any]:
+def _preparer(
+    field: models.Field[Any, Any], connection: BaseDatabaseWrapper
+) -> Callable[[Any], Any]:
     # Most rows carry an empty JSON object or nothing: prepare those once.
-    empty = {}
+    empty: dict[str, Any] = {}
     prepared_empty = field.get_db_prep_save(empty, connection)
 
     def prepare(value: Any) -> Any:

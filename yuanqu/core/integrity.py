@@ -24,6 +24,7 @@ from typing import Any
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 
+from yuanqu.core.bulk import column_name
 from yuanqu.core.models import QuarantinedValue
 from yuanqu.core.numbers import DecimalLimits, NumberError, fit_decimal
 from yuanqu.core.periods import Period, period_window
@@ -100,7 +101,9 @@ def _unreadable(text: str, limits: DecimalLimits) -> str | None:
     return None
 
 
-def _amount_candidates(table: str, pk: str, column: str, extra: str | None, bound: Decimal):
+def _amount_candidates(
+    table: str, pk: str, column: str, extra: str | None, bound: Decimal
+) -> Iterator[tuple[Any, ...]]:
     """Rows whose value might not fit, found by the database (the rest are never read)."""
     select = f"SELECT {_q(pk)}, {_as_text(column)}, {_q(extra) if extra else 'NULL'}"
     where = f"{_q(column)} IS NOT NULL"
@@ -133,7 +136,7 @@ def find_problems() -> list[Problem]:
             if limits is None:
                 continue
             rows = _amount_candidates(
-                opts.db_table, opts.pk.column, field.column, park_column, limits.bound
+                opts.db_table, column_name(opts.pk), column_name(field), park_column, limits.bound
             )
             for pk, text, owner in rows:
                 why = _unreadable(str(text), limits)
@@ -145,7 +148,7 @@ def find_problems() -> list[Problem]:
                             opts.db_table,
                             str(pk),
                             field.name,
-                            field.column,
+                            column_name(field),
                             str(text),
                             park_code(owner),
                             why,
@@ -159,11 +162,19 @@ def find_problems() -> list[Problem]:
     return found
 
 
-def _period_problems(model, year, month, park_column, park_code, low: Period, high: Period):
+def _period_problems(
+    model: type[models.Model],
+    year: models.IntegerField[Any, Any],
+    month: models.IntegerField[Any, Any],
+    park_column: str | None,
+    park_code: Callable[[Any], str],
+    low: Period,
+    high: Period,
+) -> Iterator[Problem]:
     opts = model._meta
-    y, m = _q(year.column), _q(month.column)
+    y, m = _q(column_name(year)), _q(column_name(month))
     sql = (
-        f"SELECT {_q(opts.pk.column)}, {y}, {m}, {_q(park_column) if park_column else 'NULL'} "
+        f"SELECT {_q(column_name(opts.pk))}, {y}, {m}, {_q(park_column) if park_column else 'NULL'} "
         f"FROM {_q(opts.db_table)} WHERE {m} <> 0 AND ({m} < 1 OR {m} > 12 "
         f"OR {y} * 100 + {m} < %s OR {y} * 100 + {m} > %s)"
     )
@@ -188,10 +199,10 @@ def _period_problems(model, year, month, park_column, park_code, low: Period, hi
 
 def _row_text(model: type[models.Model], pk: str) -> dict[str, str | None]:
     opts = model._meta
-    columns = [f.column for f in opts.concrete_fields]
+    columns = [column_name(f) for f in opts.concrete_fields]
     sql = (
         f"SELECT {', '.join(_as_text(c) for c in columns)} FROM {_q(opts.db_table)} "
-        f"WHERE {_q(opts.pk.column)} = %s"
+        f"WHERE {_q(column_name(opts.pk))} = %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
@@ -223,7 +234,7 @@ def quarantine(problems: list[Problem]) -> None:
                     with connection.cursor() as cursor:
                         cursor.execute(
                             f"UPDATE {_q(opts.db_table)} SET {_q(problem.column)} = NULL "
-                            f"WHERE {_q(opts.pk.column)} = %s",
+                            f"WHERE {_q(column_name(opts.pk))} = %s",
                             [problem.pk],
                         )
                     problem.fix = "已置空"
@@ -248,7 +259,7 @@ def quarantine(problems: list[Problem]) -> None:
                         # when other rows still refer to it.
                         with connection.cursor() as cursor:
                             cursor.execute(
-                                f"DELETE FROM {_q(opts.db_table)} WHERE {_q(opts.pk.column)} = %s",
+                                f"DELETE FROM {_q(opts.db_table)} WHERE {_q(column_name(opts.pk))} = %s",
                                 [problem.pk],
                             )
                     else:

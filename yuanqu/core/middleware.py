@@ -16,11 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import update_last_login
 from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 __all__ = [
     "BUSY_MESSAGE",
@@ -129,7 +132,7 @@ def short_busy_timeout(milliseconds: int) -> Iterator[None]:
             cursor.execute(f"PRAGMA busy_timeout = {int(before)}")
 
 
-def update_last_login_tolerant(sender: Any, user: Any, **kwargs: Any) -> None:
+def update_last_login_tolerant(sender: type[User], user: User, **kwargs: Any) -> None:
     """Django's `update_last_login`, except that a held write lock does not fail the login.
 
     ``last_login`` is bookkeeping; the login itself needs no write (signed-cookie sessions).

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from django.apps import apps
 
@@ -80,9 +80,20 @@ class ExportKind:
     target: str
 
 
+class CardData(TypedDict):
+    """What a cockpit card's function returns (or None: nothing to show)."""
+
+    label: str
+    value: str
+    unit: str
+    note: NotRequired[str]
+    url: NotRequired[str]
+
+
 @dataclass(frozen=True)
 class CockpitCard:
-    """A card on the park cockpit: `target` is "module.path:function(park, period) -> dict"."""
+    """A card on the park cockpit: `target` is "module.path:function(park, period)", which
+    returns a `CardData` or None."""
 
     key: str
     label: str

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TypedDict
 
-from yuanqu.core.modules import cockpit_cards, resolve
+from yuanqu.core.modules import CardData, cockpit_cards, resolve
 from yuanqu.core.periods import Period
 from yuanqu.imports.models import DataSlice, DataStatus
 from yuanqu.registry.models import Park
@@ -24,13 +24,24 @@ def cockpit_period(*, park: Park) -> Period | None:
     return Period(s.year, s.month) if s else None
 
 
-def cockpit_cards_for(*, park: Park, period: Period | None) -> list[dict[str, Any]]:
+class CockpitCardShown(TypedDict):
+    """A card as the home page shows it: its key and what its function returned."""
+
+    key: str
+    label: str
+    value: str
+    unit: str
+    note: str
+    url: str
+
+
+def cockpit_cards_for(*, park: Park, period: Period | None) -> list[CockpitCardShown]:
     """Each declared card's dict (label, value, unit, url; note optional), in order; a card
     with nothing to show returns None and is left out. The caller checks the reader may read
     the park's figures."""
-    cards = []
+    cards: list[CockpitCardShown] = []
     for card in cockpit_cards():
-        data = resolve(card.target)(park, period)
+        data: CardData | None = resolve(card.target)(park, period)
         if data:
             cards.append({"key": card.key, "note": "", "url": "", **data})
     return cards

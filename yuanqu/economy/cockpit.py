@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
+from yuanqu.core.modules import CardData
 from yuanqu.core.periods import Period
 from yuanqu.core.wording import fmt_decimal, growth_phrase
 from yuanqu.economy.selectors import indicator_row
 from yuanqu.registry.models import Park
 
 
-def output_card(park: Park, period: Period | None) -> dict[str, Any] | None:
+def output_card(park: Park, period: Period | None) -> CardData | None:
     """规上工业总产值, 1-本月 of the period (亿元), with its comparable growth; None without data."""
     if period is None:
         return None

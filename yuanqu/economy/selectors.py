@@ -16,10 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Q
+from django.db.models import Field, Q
 
+from yuanqu.accounts.models import AuthUser
 from yuanqu.core.periods import Period
 from yuanqu.core.wording import convert_amount
 from yuanqu.economy import formulas
@@ -59,6 +59,12 @@ COMPUTED: dict[str, ReportFields] = {
     "revenue": ReportFields("revenue_ytd", "revenue_ytd_ly"),
     "total_profit": ReportFields("profit_ytd", "profit_ytd_ly"),
 }
+
+
+def _report_column_label(name: str) -> str:
+    """A report column's Chinese name (every name in COMPUTED is a column of EnterpriseReport)."""
+    field = EnterpriseReport._meta.get_field(name)
+    return str(field.verbose_name) if isinstance(field, Field) else name
 
 
 def to_wan(amount: Decimal | None, unit: str) -> Decimal | None:
@@ -205,7 +211,7 @@ def enterprise_figures(
         if current is None:
             continue
         base = to_wan(getattr(r, spec.ytd_ly), r.unit)
-        if spec.month is not None:
+        if spec.month is not None and spec.month_ly is not None:
             month = to_wan(getattr(r, spec.month), r.unit)
             month_base = to_wan(getattr(r, spec.month_ly), r.unit)
         else:
@@ -218,7 +224,7 @@ def enterprise_figures(
                 enterprise_id=r.enterprise_id,
                 credit_code=r.enterprise.credit_code,
                 name=r.enterprise.name,
-                cluster=r.enterprise.cluster.name if r.enterprise.cluster_id else "未分类",
+                cluster=r.enterprise.cluster.name if r.enterprise.cluster is not None else "未分类",
                 current=current,
                 base=base,
                 month=month,
@@ -354,7 +360,7 @@ def _fill_computed(row: IndicatorRow, park: Park, period: Period, cache: ReportC
     last, _, _ = park_total(park=park, period=period.same_last_year(), code=row.code, cache=cache)
     row.last_year_value = last
     row.yoy_nominal_pct = formulas.nominal_growth_pct(total, last)
-    label = EnterpriseReport._meta.get_field(COMPUTED[row.code].ytd).verbose_name
+    label = _report_column_label(COMPUTED[row.code].ytd)
     row.sources.append(
         f"{len(figures)}家规上企业{period.label}报表（{label}）合计，"
         "增速按可比口径（各企业自报上年同期）计算"
@@ -514,7 +520,7 @@ def indicator_series(
 ) -> list[SeriesPoint]:
     """YTD, month value and growth for months 2..last_month of a year (January is not reported)."""
     cache = cache or ReportCache(include_submitted=include_submitted)
-    points = []
+    points: list[SeriesPoint] = []
     for month in range(2, last_month + 1):
         period = Period(year, month)
         row = indicator_row(
@@ -708,7 +714,12 @@ RANK_METRICS = ("value", "yoy", "completion")
 
 
 def region_ranking(
-    *, user: Any, park: Park, period: Period, indicator: str, metric: str = "value"
+    *,
+    user: AuthUser | None,
+    park: Park,
+    period: Period,
+    indicator: str,
+    metric: str = "value",
 ) -> list[RankRow]:
     """The region's parks ranked on an indicator, as a city publishes its 争先进位 table.
 
@@ -726,15 +737,16 @@ def region_ranking(
 
     if user is not None and not policy.can_read_park(user, park):
         raise ScopeDenied(f"园区“{park.code}”不存在或无权查看排名")
-    if park.region_id is None:
+    region = park.region
+    if region is None:
         return []
     return park_ranking(
-        region=park.region,
+        region=region,
         period=period,
         code=indicator,
         metric=metric,
         include_submitted=False,
-        parks=Park.objects.filter(region_id=park.region_id).order_by("code"),
+        parks=Park.objects.filter(region_id=region.pk).order_by("code"),
     )
 
 

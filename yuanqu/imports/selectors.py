@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.db.models import Q, QuerySet
 
 from yuanqu.accounts.models import Role, User
 from yuanqu.accounts.scopes import is_global, parks_for
-from yuanqu.imports.models import ImportRecord
+from yuanqu.imports.models import DataSlice, DataSliceEvent, ImportRecord
+from yuanqu.registry.models import Park
 
 
 def import_list_for(*, user: User) -> QuerySet[ImportRecord]:
@@ -24,14 +27,22 @@ def import_get_for(*, user: User, pk: int) -> ImportRecord | None:
     return import_list_for(user=user).filter(pk=pk).first()
 
 
-def review_slices(*, park, year: int) -> list[dict]:
+class ReviewSlice(TypedDict):
+    """One row of the review page."""
+
+    slice: DataSlice
+    kind_label: str
+    rows: int  # stored rows of the slice
+    events: list[DataSliceEvent]  # its review / lock history
+
+
+def review_slices(*, park: Park, year: int) -> list[ReviewSlice]:
     """The (kind, period) slices of a park and year with status, row counts and history, for
     the review page: every registered data kind (`core.modules.data_kinds`)."""
     from django.db.models import Count
 
     from yuanqu.core.modules import data_kinds
     from yuanqu.imports.engine import IMPORTERS, load_kinds
-    from yuanqu.imports.models import DataSlice
 
     load_kinds()
     kinds = data_kinds()

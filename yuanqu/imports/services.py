@@ -40,7 +40,7 @@ def upload_dir() -> Path:
     return path
 
 
-def store_upload(upload: UploadedFile) -> Path:
+def store_upload(upload: UploadedFile[bytes]) -> Path:
     """Save an uploaded file under MEDIA_ROOT/imports/<random>/ and return its path."""
     name = Path(upload.name or "upload").name
     suffix = Path(name).suffix.lower()
@@ -135,7 +135,8 @@ def web_import(
         record=record,
         progress=progress,
     )
-    ImportRecord.objects.filter(pk=preview.record_id).update(stored_file=str(path))
+    if preview.record_id is not None:  # the engine always records a preview
+        ImportRecord.objects.filter(pk=preview.record_id).update(stored_file=str(path))
     audit_import(user=user, preview=preview, park=park)
     return preview
 

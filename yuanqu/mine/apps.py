@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import AuthUser
 
 
 class MineConfig(AppConfig):
@@ -14,7 +21,7 @@ class MineConfig(AppConfig):
         # The navigation asks `has_perm(NavEntry.permission, park)`: 本企业 is an enterprise
         # user's page only (staff read the park's pages instead).
         @rules.predicate
-        def own_enterprise(user: object, obj: object = None) -> bool:
+        def own_enterprise(user: AuthUser, obj: object = None) -> bool:
             return is_enterprise_user(user)
 
         rules.set_perm(PERM_VIEW, own_enterprise)

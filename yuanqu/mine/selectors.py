@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TypeGuard
 
 from django.db.models import QuerySet
 
-from yuanqu.accounts.models import Role
+from yuanqu.accounts.models import AuthUser, Role, User
 from yuanqu.core.periods import Period
 from yuanqu.economy import formulas, selectors
 from yuanqu.economy.models import EnterpriseReport
@@ -32,18 +32,19 @@ MU_JUN_CLASS_NAMES = {
 }
 
 
-def is_enterprise_user(user: Any) -> bool:
+def is_enterprise_user(user: AuthUser | None) -> TypeGuard[User]:
     return bool(
-        getattr(user, "is_authenticated", False)
+        user is not None
+        and user.is_authenticated
         and user.is_active
         and user.role == Role.ENTERPRISE
         and user.enterprise_id
     )
 
 
-def own_enterprise(*, user: Any) -> Enterprise | None:
+def own_enterprise(*, user: AuthUser | None) -> Enterprise | None:
     """The enterprise user's own enterprise (None for anyone else or an unbound account)."""
-    if not is_enterprise_user(user):
+    if not is_enterprise_user(user) or user.enterprise_id is None:
         return None
     return (
         Enterprise.objects.select_related("park", "cluster").filter(pk=user.enterprise_id).first()
@@ -111,7 +112,7 @@ def own_reports(*, enterprise: Enterprise) -> list[OwnRow]:
     return rows
 
 
-def own_submissions(*, user: Any) -> QuerySet[ImportRecord]:
+def own_submissions(*, user: User) -> QuerySet[ImportRecord]:
     """The user's own uploads (the import log in its scope), newest first."""
     return import_list_for(user=user).order_by("-created_at", "-id")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
@@ -13,6 +13,9 @@ from yuanqu.audit.services import audit_event
 from yuanqu.core.divisions import PROVINCES
 from yuanqu.core.uscc import USCCError, validate_uscc
 from yuanqu.registry.models import Department, Enterprise, IndustryCluster, Park, Region
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import AuthUser
 
 # The catalogue publishes 批准级别 and 开发区类型 in its own words; these map them to ours.
 LEVEL_MAP = {
@@ -81,7 +84,7 @@ def enterprise_create(
     credit_code: str,
     name: str,
     park: Park,
-    user: Any = None,
+    user: AuthUser | None = None,
     cluster: IndustryCluster | None = None,
     industry_code: str = "",
     land_area_mu: Decimal | None = None,
@@ -107,7 +110,9 @@ def enterprise_create(
     return enterprise
 
 
-def enterprise_update(*, enterprise: Enterprise, user: Any = None, **values: Any) -> Enterprise:
+def enterprise_update(
+    *, enterprise: Enterprise, user: AuthUser | None = None, **values: Any
+) -> Enterprise:
     """Change an enterprise's fields (not its 统一社会信用代码, the key everything joins on);
     the audit entry carries {field: [before, after]}."""
     unknown = set(values) - set(ENTERPRISE_FIELDS) - {"status"}
@@ -171,7 +176,7 @@ def enterprises_update_many(
 
 
 def department_set_modules(
-    *, department: Department, modules: Iterable[str], user: Any = None
+    *, department: Department, modules: Iterable[str], user: AuthUser | None = None
 ) -> Department:
     """Give a department its write areas (module keys). Only areas a module declares, plus
     those it already holds (a module uninstalled keeps its stored grant), are accepted."""

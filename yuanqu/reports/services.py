@@ -50,6 +50,11 @@ def count_characters(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
+def _rate_setting(name: str, default: int) -> int:
+    rate: int = getattr(settings, name, default)
+    return rate
+
+
 def speech_stats(
     text: str, *, speaking_rate: int | None = None, reading_rate: int | None = None
 ) -> SpeechStats:
@@ -60,15 +65,15 @@ def speech_stats(
     fit in 25 minutes at 300 字/分钟 (25.76), so it is announced as 26 — which is also what the
     seed page says; half-up rounding would give the same here but 25 for 7,649 characters.
     """
-    speaking_rate = speaking_rate or getattr(settings, "YUANQU_SPEAKING_RATE", 200)
-    reading_rate = reading_rate or getattr(settings, "YUANQU_READING_RATE", 300)
+    speaking = speaking_rate or _rate_setting("YUANQU_SPEAKING_RATE", 200)
+    reading = reading_rate or _rate_setting("YUANQU_READING_RATE", 300)
     chars = count_characters(text)
     return SpeechStats(
         chars,
-        math.ceil(chars / speaking_rate),
-        math.ceil(chars / reading_rate),
-        speaking_rate,
-        reading_rate,
+        math.ceil(chars / speaking),
+        math.ceil(chars / reading),
+        speaking,
+        reading,
     )
 
 
