@@ -118,7 +118,11 @@ def test_guanli_sets_department_modules_as_checkboxes(client, demo_registry):
 
     from auditlog.models import LogEntry
 
-    entry = LogEntry.objects.filter(additional_data__event="write", object_pk=str(dept.pk)).last()
+    entry = (
+        LogEntry.objects.filter(additional_data__event="write", object_pk=str(dept.pk))
+        .order_by("pk")
+        .last()
+    )
     assert entry is not None and entry.actor.username == "guanli"
 
 

@@ -19,7 +19,7 @@ from yuanqu.registry.models import (
     Park,
     Region,
 )
-from yuanqu.registry.services import enterprises_create_many
+from yuanqu.registry.services import department_create, enterprises_create_many
 
 SEED = 20221231
 YEARS = range(2019, 2024)
@@ -199,14 +199,13 @@ def load_registry() -> dict[str, Park]:
         parks[spec.code] = park
         departments: dict[str, Department] = {}
         for code, name, parent, areas in DEPARTMENTS:
-            departments[code], _ = Department.objects.get_or_create(
+            found = Department.objects.filter(park=park, code=code).first()
+            departments[code] = found or department_create(
                 park=park,
                 code=code,
-                defaults={
-                    "name": name,
-                    "parent": departments.get(parent) if parent else None,
-                    "modules": list(areas),
-                },
+                name=name,
+                parent=departments.get(parent) if parent else None,
+                modules=areas,
             )
         clusters = [
             IndustryCluster.objects.get_or_create(park=park, name=name)[0] for name in spec.clusters

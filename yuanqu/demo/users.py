@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from yuanqu.accounts.models import Role, User
+from yuanqu.accounts.services import user_create
 from yuanqu.registry.models import Department, Enterprise, Park, Region
 
 DEMO_PASSWORD = "demo2022"
@@ -50,32 +51,29 @@ def load_users() -> list[DemoLogin]:
     for login in LOGINS:
         if User.objects.filter(username=login.username).exists():
             continue  # never touch an existing user: a rerun changes nothing
-        user = User(
-            username=login.username,
-            display_name=login.display_name,
-            role=login.role,
-            can_review=login.can_review,
-            can_lock=login.can_lock,
-        )
+        park_of = region = enterprise = None
         departments: list[Department] = []
-        if login.role == Role.ADMIN:
-            user.is_staff = user.is_superuser = True
-        elif login.role == Role.CITY:
-            user.region = Region.objects.get(code=login.scope)
+        if login.role == Role.CITY:
+            region = Region.objects.get(code=login.scope)
         elif login.role == Role.ENTERPRISE:
-            user.enterprise = Enterprise.objects.filter(park=park).order_by("credit_code").first()
-            user.park = park
-        else:
-            user.park = park
-            if login.role == Role.PARK_ADMIN:
-                user.is_staff = True  # manages its park's users in the admin, scoped
+            enterprise = Enterprise.objects.filter(park=park).order_by("credit_code").first()
+        elif login.role != Role.ADMIN:
+            park_of = park
             if "/" in login.scope:
                 codes = login.scope.split("/")[1].split("+")
                 departments = list(Department.objects.filter(park=park, code__in=codes))
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        if departments:
-            user.departments.set(departments)
+        user_create(
+            username=login.username,
+            password=DEMO_PASSWORD,
+            role=login.role,
+            display_name=login.display_name,
+            park=park_of,
+            region=region,
+            enterprise=enterprise,
+            departments=departments,
+            can_review=login.can_review,
+            can_lock=login.can_lock,
+        )
     return list(LOGINS)
 
 

@@ -201,3 +201,31 @@ def department_set_modules(
         changes={"modules": [before, wanted]},
     )
     return department
+
+
+def department_create(
+    *,
+    park: Park,
+    code: str,
+    name: str,
+    parent: Department | None = None,
+    modules: Iterable[str] = (),
+    user: AuthUser | None = None,
+) -> Department:
+    """A park's department, with the write areas it administers. Areas are stored as given:
+    a park may be seeded with the area of a module installed later (a department's grant is
+    data, read by accounts.policy when the module declares the area)."""
+    department = Department(
+        park=park, code=code, name=name, parent=parent, modules=list(dict.fromkeys(modules))
+    )
+    department.full_clean()
+    department.save()
+    audit_event(
+        user=user,
+        event="write",
+        target=department,
+        park=park,
+        detail={"action": "新建部门"},
+        changes={"name": [None, name], "modules": [None, department.modules]},
+    )
+    return department
