@@ -36,3 +36,13 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def demo_live(live_server, settings):
+    """The live server with the whole demo loaded (fast password hashing for the logins)."""
+    from yuanqu.demo.loader import load_demo
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo(log=lambda m: None)
+    return live_server

@@ -22,15 +22,6 @@ document.addEventListener('securitypolicyviolation', e =>
 """
 
 
-@pytest.fixture
-def demo_live(live_server, settings):
-    from yuanqu.demo.loader import load_demo
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo(log=lambda m: None)
-    return live_server
-
-
 @pytest.mark.django_db(transaction=True)
 def test_pages_run_under_the_csp_without_violations(browser, demo_live):
     base = demo_live.url

@@ -36,15 +36,6 @@ CHARTS_RENDERED = """() => Array.from(document.querySelectorAll('.chart')).map(e
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def demo_live(live_server, settings):
-    from yuanqu.demo.loader import load_demo
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo(log=lambda m: None)
-    return live_server
-
-
 @pytest.mark.django_db(transaction=True)
 def test_economy_page_renders_its_charts_offline(browser, demo_live):
     base = demo_live.url

@@ -10,15 +10,6 @@ import pytest
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def demo_live(live_server, settings):
-    from yuanqu.demo.loader import load_demo
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    load_demo(log=lambda m: None)
-    return live_server
-
-
 @pytest.mark.django_db(transaction=True)
 def test_enterprise_home_draws_its_own_chart(browser, demo_live):
     base = demo_live.url

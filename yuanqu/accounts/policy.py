@@ -184,26 +184,25 @@ def reviewer_area(kind: str) -> str | None:
     return dk.reviewed_by if dk else None
 
 
-def can_review(user: AuthUser | None, park: Park | None, kind: str = "enterprise-reports") -> bool:
-    """审核: a user of the kind's reviewing department with the reviewer flag, or an
+def _reviewing(user: AuthUser | None, park: Park | None, kind: str, flag: str) -> bool:
+    """A user of the kind's reviewing department holding `flag` (can_review / can_lock), or an
     administrator."""
     if park is None or user is None or not user.is_authenticated:
         return False
     if is_global(user):
         return True
     area = reviewer_area(kind)
-    return bool(area and user.can_review and can_write(user, area, park))
+    return bool(area and getattr(user, flag) and can_write(user, area, park))
+
+
+def can_review(user: AuthUser | None, park: Park | None, kind: str = "enterprise-reports") -> bool:
+    """审核 / 退回 / 催报: the reviewing department's users with the reviewer flag."""
+    return _reviewing(user, park, kind, "can_review")
 
 
 def can_lock(user: AuthUser | None, park: Park | None, kind: str = "enterprise-reports") -> bool:
-    """锁定 / 解锁: a user of the kind's reviewing department with the lock flag, or an
-    administrator."""
-    if park is None or user is None or not user.is_authenticated:
-        return False
-    if is_global(user):
-        return True
-    area = reviewer_area(kind)
-    return bool(area and user.can_lock and can_write(user, area, park))
+    """锁定 / 解锁: the reviewing department's users with the lock flag."""
+    return _reviewing(user, park, kind, "can_lock")
 
 
 def reviewers_label(park: Park | None, kind: str = "enterprise-reports") -> str:
