@@ -69,3 +69,12 @@ def test_administrators_have_no_mine_entry(client, demo_db):
     client.logout()
     login_client(client, "qiye")
     assert 'href="/mine/"' in client.get("/").content.decode()
+
+
+def test_audit_changes_read_as_people_write_them(client, demo_db):
+    login_client(client, "leader")
+    page = client.get("/audit/?q=企业用户").content.decode()
+    # The demo's users, as auditlog logged their creation: choices by label, flags as 是/否,
+    # empty fields of a new object left out.
+    assert "— → 企业用户" in page and "— → 否" in page
+    assert "→ False" not in page and "→ enterprise" not in page and "名字：— →<" not in page

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from yuanqu.accounts.models import AuthUser, Role, User
-from yuanqu.audit.services import audit_event
+from yuanqu.accounts.models import Role, User
 from yuanqu.registry.models import Department, Enterprise, Park, Region
 
 
@@ -21,12 +20,11 @@ def user_create(
     departments: Iterable[Department] = (),
     can_review: bool = False,
     can_lock: bool = False,
-    by: AuthUser | None = None,
 ) -> User:
     """A user bound to its scope: a 系统管理员 is staff and superuser; a 园区管理员 is staff (it
     manages its park's users in the admin, scoped); an enterprise user belongs to its
     enterprise's park. The password is set as given (the password policy applies to forms);
-    the audit log gets the new user without its password."""
+    django-auditlog records the new user (without its password) and its departments."""
     user = User(
         username=username,
         display_name=display_name,
@@ -45,12 +43,4 @@ def user_create(
     chosen = list(departments)
     if chosen:
         user.departments.set(chosen)
-    audit_event(
-        user=by,
-        event="write",
-        target=user,
-        park=user.park,
-        detail={"action": "新建用户", "role": Role(role).label},
-        changes={"departments": [None, [d.name for d in chosen]]},
-    )
     return user

@@ -157,14 +157,18 @@ def entry_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
     changes = entry.changes if isinstance(entry.changes, dict) else {}
     model = entry.content_type.model_class() if entry.content_type_id else None
     for name, value in changes.items():
-        label = name
+        label, field = name, None
         if model is not None:
             try:
-                label = str(model._meta.get_field(name).verbose_name)
+                field = model._meta.get_field(name)
+                label = str(getattr(field, "verbose_name", name))
             except Exception:
-                label = name
+                field = None
         if isinstance(value, (list, tuple)) and len(value) == 2:
-            rows.append((label, _text(value[0]), _text(value[1])))
+            before, after = _shown(field, value[0]), _shown(field, value[1])
+            if before == after == "—":
+                continue  # an empty field of a new object says nothing
+            rows.append((label, before, after))
         elif isinstance(value, dict):  # m2m: {"type": "add", "objects": [...]}
             objs = "、".join(str(o) for o in value.get("objects", []))
             verb = {"add": "添加", "delete": "移除"}.get(str(value.get("type")), "变更")
@@ -175,6 +179,20 @@ def entry_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
 
 
 _DECIMAL = re.compile(r"^-?\d+\.\d*0$")
+
+
+def _shown(field: Any, value: Any) -> str:
+    """A logged value as the page shows it: a choice by its Chinese label, a flag as 是/否,
+    empty text as —."""
+    if value in ("", "[]"):
+        return "—"
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if choices and str(value) in {str(k) for k in choices}:
+        return str({str(k): v for k, v in choices.items()}[str(value)])
+    if value in ("True", "False", True, False) and getattr(field, "get_internal_type", None):
+        if field.get_internal_type() == "BooleanField":
+            return "是" if value in ("True", True) else "否"
+    return _text(value)
 
 
 def _text(value: Any) -> str:

@@ -210,7 +210,6 @@ def department_create(
     name: str,
     parent: Department | None = None,
     modules: Iterable[str] = (),
-    user: AuthUser | None = None,
 ) -> Department:
     """A park's department, with the write areas it administers. Areas are stored as given:
     a park may be seeded with the area of a module installed later (a department's grant is
@@ -219,13 +218,5 @@ def department_create(
         park=park, code=code, name=name, parent=parent, modules=list(dict.fromkeys(modules))
     )
     department.full_clean()
-    department.save()
-    audit_event(
-        user=user,
-        event="write",
-        target=department,
-        park=park,
-        detail={"action": "新建部门"},
-        changes={"name": [None, name], "modules": [None, department.modules]},
-    )
+    department.save()  # django-auditlog follows Department: the new row is logged there
     return department
