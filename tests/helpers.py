@@ -73,3 +73,15 @@ def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     assert out.exists(), f"LibreOffice did not write {out}"
     return out
+
+
+def watched_page(browser):
+    """A desktop-sized Chinese page, with every URL it requests and every script error or
+    console error it shows collected: (page, requests, errors)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return page, requests, errors

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, watched_page
 
 ECONOMY_PNG = Path("/tmp/economy.png")
 HOME_PNG = (
@@ -40,12 +40,7 @@ pytestmark = [pytest.mark.browser]
 def test_economy_page_renders_its_charts_offline(browser, demo_live):
     base = demo_live.url
     host = urlsplit(base).hostname
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page, requests, errors = watched_page(browser)
 
     # Log in through the login page, as a person would.
     page.goto(f"{base}/")

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.helpers import watched_page
+
 pytestmark = [pytest.mark.browser]
 
 
@@ -14,12 +16,7 @@ pytestmark = [pytest.mark.browser]
 def test_enterprise_home_draws_its_own_chart(browser, demo_live):
     base = demo_live.url
     host = urlsplit(base).hostname
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page, requests, errors = watched_page(browser)
     page.goto(f"{base}/accounts/login/")
     page.fill('input[name="username"]', "qiye")
     page.fill('input[name="password"]', "demo2022")

@@ -210,6 +210,21 @@ def _row_text(model: type[models.Model], pk: str) -> dict[str, str | None]:
     return dict(zip(columns, row, strict=True)) if row else {}
 
 
+def _quarantine(problem: Problem, action: str, row: dict[str, str | None] | None = None) -> None:
+    """Keep the value (and, for a deleted row, the whole row as text) before it is fixed."""
+    QuarantinedValue.objects.create(
+        model_label=problem.model,
+        table=problem.table,
+        object_pk=problem.pk,
+        field=problem.field,
+        raw=problem.value,
+        problem=problem.problem,
+        park=problem.park,
+        action=action,
+        **({"row": row} if row is not None else {}),
+    )
+
+
 def quarantine(problems: list[Problem]) -> None:
     """Set every problem aside (see the module's docstring); each in its own transaction, so
     one that cannot be fixed (a row others still refer to) leaves the rest fixed."""
@@ -221,16 +236,7 @@ def quarantine(problems: list[Problem]) -> None:
         try:
             with transaction.atomic():
                 if problem.kind == "amount" and problem.nullable:
-                    QuarantinedValue.objects.create(
-                        model_label=problem.model,
-                        table=problem.table,
-                        object_pk=problem.pk,
-                        field=problem.field,
-                        raw=problem.value,
-                        problem=problem.problem,
-                        park=problem.park,
-                        action=QuarantinedValue.Action.NULLED,
-                    )
+                    _quarantine(problem, QuarantinedValue.Action.NULLED)
                     with connection.cursor() as cursor:
                         cursor.execute(
                             f"UPDATE {_q(opts.db_table)} SET {_q(problem.column)} = NULL "
@@ -243,17 +249,7 @@ def quarantine(problems: list[Problem]) -> None:
                     if not row:
                         problem.fixed, problem.fix = True, "该行已随其他问题删除"
                         continue
-                    QuarantinedValue.objects.create(
-                        model_label=problem.model,
-                        table=problem.table,
-                        object_pk=problem.pk,
-                        field=problem.field,
-                        raw=problem.value,
-                        problem=problem.problem,
-                        park=problem.park,
-                        action=QuarantinedValue.Action.DELETED,
-                        row=row,
-                    )
+                    _quarantine(problem, QuarantinedValue.Action.DELETED, row=row)
                     if problem.kind == "amount":
                         # The ORM cannot load the row; a raw DELETE, refused (and reported)
                         # when other rows still refer to it.
