@@ -20,6 +20,8 @@ from typing import Any, NotRequired, TypedDict
 
 from django.apps import apps
 
+from yuanqu.core.summaries import SummarySpec
+
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -137,6 +139,8 @@ class ModuleSpec:
     supervision_rules: tuple[SupervisionRule, ...] = ()
     # Departments seeded for a new park (code, name) that are given this write area.
     departments: tuple[tuple[str, str], ...] = field(default=())
+    # Summary tables the module keeps in step with its data (core/summaries.py).
+    summaries: tuple[SummarySpec, ...] = ()
 
 
 def modules() -> tuple[ModuleSpec, ...]:

@@ -369,6 +369,10 @@ def load_economy() -> None:
     Target.objects.bulk_create(targets, ignore_conflicts=True)
     LongTermGoal.objects.bulk_create(goals, ignore_conflicts=True)
     DataSlice.objects.bulk_create(slices, ignore_conflicts=True)
+    # Written in bulk, not through an import: bring the parks' summaries in step.
+    from yuanqu.economy.summaries import rebuild
+
+    rebuild(sorted({r.park_id for r in reports} | {s.park_id for s in slices}))
 
 
 def _lognormal(rng: random.Random, median: float, sigma: float) -> float:

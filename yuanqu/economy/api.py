@@ -113,7 +113,7 @@ def indicators(
     rows = selectors.park_indicator_table(
         park=p, period=_period(period), include_submitted=include_submitted
     )
-    rate = selectors.reporting_rate(park=p, period=_period(period))
+    rate = selectors.reporting_summary(park=p, period=_period(period))
     return [
         presenters.indicator_json(r, exact_=exact, nominal=nominal, reporting=rate) for r in rows
     ]

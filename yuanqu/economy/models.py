@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from yuanqu.core.fields import FixedDecimalField
+
 
 class Indicator(models.Model):
     """The indicator dictionary: one row per canonical code (industrial_output, tax_total, …)."""
@@ -269,3 +271,77 @@ class LongTermGoal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.park} {self.get_kind_display()}"
+
+
+class IndicatorSummary(models.Model):
+    """Park (and cluster) totals of a computed indicator for one period, kept with the data.
+
+    One row per (park, period, indicator) for the whole park (`scope` park) and one per cluster
+    of the park (`scope` cluster; `cluster_id` None = 未分类), summed over every enterprise
+    report stored for the period **whatever its data status**: whether a period counts is read
+    from its DataSlice when the summary is read, so a review, return, lock or unlock never
+    makes a summary stale. Amounts in 万元, exact (`FixedDecimalField`).
+
+    Written only by `economy.summaries` inside the transaction of each write that changes the
+    rows it sums (imports, corrections, registry changes); `yuanqu summaries check` and the
+    property test compare it with a full recomputation from the rows.
+    """
+
+    class Scope(models.TextChoices):
+        PARK = "park", "全园区"
+        CLUSTER = "cluster", "产业集群"
+
+    park = models.ForeignKey(
+        "registry.Park", verbose_name="园区", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    code = models.CharField("指标代码", max_length=48)
+    scope = models.CharField("范围", max_length=8, choices=Scope.choices, default=Scope.PARK)
+    # An IndustryCluster id (no FK: a deleted cluster's enterprises move to 未分类 by a rebuild).
+    cluster_id = models.IntegerField("产业集群", null=True, blank=True)
+    # Σ 1-本月 of the set; Σ of each enterprise's own 上年同期 (None when one has none).
+    current = FixedDecimalField("1-本月合计(万元)")
+    base = FixedDecimalField("可比口径上年同期合计(万元)", null=True, blank=True)
+    # Σ 本月 (None when no enterprise has one). For indicators without a month column the
+    # month is 1-本月 less the enterprise's previous report, whatever that report's status:
+    # a reader whose previous period does not count falls back (selectors._month_value).
+    month_value = FixedDecimalField("本月合计(万元)", null=True, blank=True)
+    month_base = FixedDecimalField("本月上年同期合计(万元)", null=True, blank=True)
+    enterprise_count = models.PositiveIntegerField("企业数")
+
+    class Meta:
+        verbose_name = "指标汇总"
+        verbose_name_plural = "指标汇总"
+        indexes = [
+            models.Index(fields=["park", "year", "month"], name="summary_park_period"),
+            models.Index(fields=["year", "month", "code"], name="summary_period_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.year}-{self.month:02d} {self.code} {self.scope}"
+
+
+class ReportingSummary(models.Model):
+    """报送率 of a park's enterprise reports for one period (`selectors.reporting_rate`),
+    kept with the reports, the 规上 list and the registry by `economy.summaries`."""
+
+    park = models.ForeignKey(
+        "registry.Park", verbose_name="园区", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    expected = models.PositiveIntegerField("应报户数")
+    reported = models.PositiveIntegerField("已报户数")
+    extra = models.PositiveIntegerField("名单外报送户数", default=0)
+    basis = models.CharField("应报口径", max_length=16)
+
+    class Meta:
+        verbose_name = "报送率汇总"
+        verbose_name_plural = "报送率汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["park", "year", "month"], name="uniq_reporting_summary")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.park_id} {self.year}-{self.month:02d} {self.reported}/{self.expected}"

@@ -8,6 +8,7 @@ from yuanqu.core.modules import (
     ModuleSpec,
     NavEntry,
 )
+from yuanqu.core.summaries import SummarySpec
 
 MODULE = ModuleSpec(
     key="economy",
@@ -39,4 +40,14 @@ MODULE = ModuleSpec(
         CockpitCard("economy-output", "规上工业总产值", "yuanqu.economy.cockpit:output_card", 10),
     ),
     departments=(("JFJ", "经发局"),),
+    summaries=(
+        SummarySpec(
+            key="economy",
+            label="经济指标汇总（园区、产业集群）与报送率",
+            kinds=("enterprise-reports", "enterprises", "enterprise-scale", "clusters"),
+            refresh="yuanqu.economy.summaries:refresh",
+            rebuild="yuanqu.economy.summaries:rebuild",
+            check="yuanqu.economy.summaries:check",
+        ),
+    ),
 )

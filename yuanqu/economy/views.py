@@ -433,7 +433,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
         ctx["table"] = _table(rows)
         # 报送率 beside the figures: a total is read with how complete the month is.
-        ctx["reporting"] = selectors.reporting_rate(park=params.park, period=params.period)
+        ctx["reporting"] = selectors.reporting_summary(park=params.park, period=params.period)
         ctx["indicators"] = [(r.code, r.name) for r in rows if r.code in selectors.COMPUTED]
         ctx["has_data"] = any(r.has_data for r in rows)
         ctx["pending"] = any(r.status == DataStatus.SUBMITTED and not r.has_data for r in rows)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from yuanqu.core.summaries import Change, notify
 from yuanqu.imports.engine import kind_label
 from yuanqu.imports.models import DataSlice, DataSliceEvent, DataStatus
 
@@ -96,6 +97,8 @@ def slices_touch(
             user=uid,
             import_record=import_record,
         )
+    # The summaries summing these slices' rows are refreshed in the same transaction.
+    notify(Change(kind=kind, event="import", slices=frozenset(keys)))
 
 
 def _transition(
@@ -134,6 +137,8 @@ def _transition(
             reason=reason,
             user=user if getattr(user, "pk", None) else None,
         )
+        # Summaries that depend on the status (economy's do not: it is read with them).
+        notify(Change(kind=kind, event="status", slices=frozenset({(park.pk, year, month)})))
         return s
 
 

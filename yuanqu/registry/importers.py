@@ -8,6 +8,7 @@ from typing import Any
 
 from yuanqu.accounts.scopes import is_global
 from yuanqu.core.numbers import NumberError, parse_amount
+from yuanqu.core.summaries import Change, notify
 from yuanqu.core.uscc import USCCError, validate_uscc
 from yuanqu.imports.engine import FieldSpec, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedRow
@@ -435,3 +436,16 @@ class EnterpriseScaleImporter(KeyedImporter):
 
     def build(self, row: KeyedRow) -> EnterpriseScale:
         return EnterpriseScale(**row.extra, **row.values)
+
+    def apply(self, plan: Any, preview: Any, record: Any) -> None:
+        super().apply(plan, preview, record)
+        # The 规上 list decides who is expected: 报送率 summaries of these parks and years.
+        scales = [self.build(r) for r in plan.create] + [obj for obj, _ in plan.update]
+        notify(
+            Change(
+                kind=self.kind,
+                event="registry",
+                park_ids=frozenset(s.enterprise.park_id for s in scales),
+                years=frozenset(s.year for s in scales),
+            )
+        )

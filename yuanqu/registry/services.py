@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from yuanqu.audit.services import audit_event
 from yuanqu.core.divisions import PROVINCES
+from yuanqu.core.summaries import Change, notify
 from yuanqu.core.uscc import USCCError, validate_uscc
 from yuanqu.registry.models import Department, Enterprise, IndustryCluster, Park, Region
 
@@ -129,6 +130,8 @@ def enterprise_update(
         setattr(enterprise, k, v)
     enterprise.full_clean()
     enterprise.save(update_fields=list(values))
+    if {"cluster", "park"} & set(changes):
+        _summed_enterprises_moved([enterprise.pk])
     audit_event(
         user=user,
         event="write",
@@ -159,17 +162,30 @@ def enterprises_update_many(
     """Apply {field: value} to many enterprises (the enterprise importer's changed rows)."""
     objs: list[Enterprise] = []
     names: set[str] = set()
+    moved: list[int] = []
     for enterprise, values in changes:
         unknown = set(values) - set(ENTERPRISE_FIELDS) - {"status"}
         if unknown:
             raise ValueError(f"企业没有这些可修改的字段：{'、'.join(sorted(unknown))}")
+        before = (enterprise.cluster_id, enterprise.park_id)
         for k, v in values.items():
             setattr(enterprise, k, v)
+        if (enterprise.cluster_id, enterprise.park_id) != before:
+            moved.append(enterprise.pk)
         names.update(values)
         objs.append(enterprise)
     if objs:
         Enterprise.objects.bulk_update(objs, sorted(names), batch_size=batch_size)
+    _summed_enterprises_moved(moved)
     return len(objs)
+
+
+def _summed_enterprises_moved(enterprise_ids: list[int]) -> None:
+    """Enterprises changed cluster or park: the summaries grouping their reports follow."""
+    if enterprise_ids:
+        notify(
+            Change(kind="enterprises", event="registry", enterprise_ids=frozenset(enterprise_ids))
+        )
 
 
 # -- departments ---------------------------------------------------------------------------

@@ -212,7 +212,7 @@ def overview(ctx: SectionContext) -> Section | None:
         others.append(item)
     v["others"] = others
     # 报送率 (DECISIONS.md, Data integrity): a total is read with how complete it is.
-    rate = selectors.reporting_rate(park=ctx.park, period=ctx.period)
+    rate = selectors.reporting_summary(park=ctx.park, period=ctx.period)
     if rate.rate is not None:
         method = f"应报按{rate.basis}；已报 = 应报企业中本期有报表的户数"
         v["reporting_expected"] = ctx.count(

@@ -1,0 +1,334 @@
+"""Economy summaries: park and cluster totals per period, and 报送率, kept with the data.
+
+`IndicatorSummary` holds, for each park, period and computed indicator (selectors.COMPUTED),
+the sums a page needs — Σ 1-本月, Σ each enterprise's own 上年同期 (the comparable base), Σ 本月
+and its 上年同期, the number of enterprises — for the whole park and per cluster;
+`ReportingSummary` holds 应报 / 已报 per period. They are written here only, inside the
+transaction of each write that changes what they sum (`refresh`, called through
+`core.summaries.notify`), and read by `economy.selectors`. The sums are taken over every stored
+report of the period, whatever its data status: whether a period counts is decided when it is
+read, from its DataSlice, so status changes need no refresh.
+
+Dependencies between periods, followed by `refresh`: a period's 本月 of an indicator without
+a month column (营业收入, 利润总额) is 1-本月 less the previous month's report; a period's 报送率
+without a 规上 list expects the previous report period's reporters (1-2月: last December).
+So a change to period P also refreshes P's next month, and December's the next January and
+February.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from yuanqu.core.periods import Period
+from yuanqu.core.summaries import Change, SliceKey
+from yuanqu.economy import formulas
+from yuanqu.economy.models import EnterpriseReport, IndicatorSummary, ReportingSummary
+from yuanqu.imports.models import DataSlice
+
+REPORT_KIND = "enterprise-reports"
+PARK = IndicatorSummary.Scope.PARK
+CLUSTER = IndicatorSummary.Scope.CLUSTER
+
+
+def _computed() -> dict[str, tuple[str, str, str | None, str | None]]:
+    from yuanqu.economy.selectors import COMPUTED
+
+    return {code: (f.ytd, f.ytd_ly, f.month, f.month_ly) for code, f in COMPUTED.items()}
+
+
+def _report_fields() -> list[str]:
+    names: list[str] = []
+    for spec in _computed().values():
+        names += [n for n in spec if n is not None and n not in names]
+    return names
+
+
+def _to_wan(value: Decimal | None, unit: str) -> Decimal | None:
+    from yuanqu.economy.selectors import to_wan
+
+    return to_wan(value, unit)
+
+
+@dataclass
+class _Sum:
+    """Running sums of one (scope, cluster, indicator), with selectors' None rules."""
+
+    current: Decimal = Decimal(0)
+    base: Decimal | None = Decimal(0)
+    month: Decimal | None = None
+    month_base: Decimal | None = None
+    count: int = 0
+
+    def add(
+        self,
+        current: Decimal,
+        base: Decimal | None,
+        month: Decimal | None,
+        month_base: Decimal | None,
+    ) -> None:
+        self.count += 1
+        self.current += current
+        # formulas.comparable_totals: one part without a base leaves the base undefined.
+        self.base = None if base is None or self.base is None else self.base + base
+        # selectors._sum: None values are left out; None only when every value is None.
+        if month is not None:
+            self.month = month if self.month is None else self.month + month
+        if month_base is not None:
+            self.month_base = (
+                month_base if self.month_base is None else self.month_base + month_base
+            )
+
+
+Row = dict[str, object]
+
+
+def summarize(
+    rows: Iterable[Row], prev_rows: Iterable[Row], month: int
+) -> dict[tuple[str, int | None, str], _Sum]:
+    """Sums of one park and period from its report rows (values of `_values()`).
+
+    Each enterprise's figures as `selectors.enterprise_figures` takes them: amounts in 万元;
+    an enterprise without 1-本月 for an indicator is not in that indicator's set; 本月 from the
+    month column, or 1-本月 less the enterprise's previous report (`formulas.month_from_ytd`).
+    """
+    computed = _computed()
+    prev = {r["enterprise_id"]: r for r in prev_rows} if month > 1 else {}
+    sums: dict[tuple[str, int | None, str], _Sum] = defaultdict(_Sum)
+    for r in rows:
+        unit = str(r["unit"])
+        cluster_id = r["enterprise__cluster_id"]
+        for code, (ytd, ytd_ly, month_field, month_ly) in computed.items():
+            current = _to_wan(r[ytd], unit)  # type: ignore[arg-type]
+            if current is None:
+                continue
+            base = _to_wan(r[ytd_ly], unit)  # type: ignore[arg-type]
+            if month_field is not None and month_ly is not None:
+                month_value = _to_wan(r[month_field], unit)  # type: ignore[arg-type]
+                month_base = _to_wan(r[month_ly], unit)  # type: ignore[arg-type]
+            else:
+                p = prev.get(r["enterprise_id"])
+                prev_ytd = _to_wan(p[ytd], str(p["unit"])) if p else None  # type: ignore[arg-type]
+                month_value = formulas.month_from_ytd(current, prev_ytd, month)
+                month_base = None
+            for key in ((PARK, None, code), (CLUSTER, cluster_id, code)):
+                sums[key].add(current, base, month_value, month_base)  # type: ignore[index]
+    return sums
+
+
+def _values(park_id: int, year: int, months: Iterable[int]) -> dict[int, list[Row]]:
+    """The report rows of a park and year for these months, only the columns summed."""
+    fields = ["enterprise_id", "month", "unit", "enterprise__cluster_id", *_report_fields()]
+    by_month: dict[int, list[Row]] = defaultdict(list)
+    qs = EnterpriseReport.objects.filter(park_id=park_id, year=year, month__in=sorted(set(months)))
+    for r in qs.values(*fields):
+        by_month[int(r["month"])].append(r)
+    return by_month
+
+
+def dependents(keys: Iterable[SliceKey]) -> set[SliceKey]:
+    """The slices whose summaries read these slices' rows (see the module docstring)."""
+    found: set[SliceKey] = set()
+    for park_id, year, month in keys:
+        if month < 12:
+            found.add((park_id, year, month + 1))
+        else:
+            found |= {(park_id, year + 1, 1), (park_id, year + 1, 2)}
+    return found
+
+
+def _group(keys: Iterable[SliceKey]) -> dict[tuple[int, int], set[int]]:
+    grouped: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for park_id, year, month in keys:
+        grouped[(park_id, year)].add(month)
+    return grouped
+
+
+def _build(keys: set[SliceKey]) -> Iterator[IndicatorSummary]:
+    """Fresh summary rows of these slices (one query per park and year)."""
+    for (park_id, year), months in sorted(_group(keys).items()):
+        wanted = set(months) | {m - 1 for m in months if m > 1}
+        rows = _values(park_id, year, wanted)
+        for month in sorted(months):
+            sums = summarize(rows.get(month, []), rows.get(month - 1, []), month)
+            for (scope, cluster_id, code), s in sorted(
+                sums.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2])
+            ):
+                yield IndicatorSummary(
+                    park_id=park_id,
+                    year=year,
+                    month=month,
+                    code=code,
+                    scope=scope,
+                    cluster_id=cluster_id,
+                    current=s.current,
+                    base=s.base,
+                    month_value=s.month,
+                    month_base=s.month_base,
+                    enterprise_count=s.count,
+                )
+
+
+def _slices_q(keys: Iterable[SliceKey]) -> Q:
+    q = Q(pk__in=[])
+    for (park_id, year), months in _group(keys).items():
+        q |= Q(park_id=park_id, year=year, month__in=sorted(months))
+    return q
+
+
+def _reporting(keys: set[SliceKey]) -> list[ReportingSummary]:
+    """报送率 of the slices that have enterprise reports' data status (a DataSlice)."""
+    from yuanqu.economy.selectors import reporting_rate
+    from yuanqu.registry.models import Park
+
+    if not keys:
+        return []
+    held = set(
+        DataSlice.objects.filter(_slices_q(keys), kind=REPORT_KIND).values_list(
+            "park_id", "year", "month"
+        )
+    )
+    parks = Park.objects.in_bulk({k[0] for k in held})
+    found = []
+    for park_id, year, month in sorted(held):
+        rate = reporting_rate(park=parks[park_id], period=Period(year, month))
+        found.append(
+            ReportingSummary(
+                park_id=park_id,
+                year=year,
+                month=month,
+                expected=rate.expected,
+                reported=rate.reported,
+                extra=rate.extra,
+                basis=rate.basis,
+            )
+        )
+    return found
+
+
+def refresh_slices(keys: Iterable[SliceKey], *, follow: bool = True) -> int:
+    """Recompute the summaries of these slices (and, `follow`, of the slices reading them).
+
+    Call inside the transaction that changed the rows. Returns the summary rows written.
+    """
+    wanted = set(keys)
+    if follow:
+        wanted |= dependents(wanted)
+    if not wanted:
+        return 0
+    fresh = list(_build(wanted))
+    reporting = _reporting(wanted)
+    IndicatorSummary.objects.filter(_slices_q(wanted)).delete()
+    ReportingSummary.objects.filter(_slices_q(wanted)).delete()
+    IndicatorSummary.objects.bulk_create(fresh, batch_size=500)
+    ReportingSummary.objects.bulk_create(reporting, batch_size=500)
+    return len(fresh)
+
+
+def report_slices(
+    *, park_ids: Iterable[int] | None = None, enterprise_ids: Iterable[int] | None = None
+) -> set[SliceKey]:
+    """The (park, year, month) slices holding reports of these parks or enterprises."""
+    qs = EnterpriseReport.objects.all()
+    if park_ids is not None:
+        qs = qs.filter(park_id__in=list(park_ids))
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    held = set(qs.values_list("park_id", "year", "month").distinct())
+    statuses = DataSlice.objects.filter(kind=REPORT_KIND)
+    if park_ids is not None:
+        statuses = statuses.filter(park_id__in=list(park_ids))
+    if enterprise_ids is None:
+        # Periods without rows but with a status still have a 报送率 (nobody reported yet).
+        held |= set(statuses.values_list("park_id", "year", "month"))
+    return held
+
+
+def refresh(change: Change) -> None:
+    """`core.summaries` entry point: what a write changed → the summaries to recompute."""
+    if change.kind == REPORT_KIND:
+        refresh_slices(change.slices)
+    elif change.kind in {"enterprises", "clusters"}:
+        # A cluster or park move of an enterprise changes the cluster sums of its periods; a
+        # new or removed enterprise changes nothing summed until it has reports.
+        keys = set(change.slices)
+        if change.enterprise_ids:
+            keys |= report_slices(enterprise_ids=change.enterprise_ids)
+        if change.park_ids:
+            keys |= report_slices(park_ids=change.park_ids)
+        refresh_slices(keys, follow=False)
+    elif change.kind == "enterprise-scale":
+        # The 规上 list of a year decides who is expected in every month of it.
+        keys = {
+            k
+            for k in report_slices(park_ids=change.park_ids or None)
+            if not change.years or k[1] in change.years
+        }
+        reporting = _reporting(keys)
+        ReportingSummary.objects.filter(_slices_q(keys)).delete()
+        ReportingSummary.objects.bulk_create(reporting, batch_size=500)
+
+
+def rebuild(park_ids: list[int] | None = None) -> int:
+    """Everything again, for these parks (None: all). Returns the summary rows written."""
+    keys = report_slices(park_ids=park_ids)
+    stale = IndicatorSummary.objects.all()
+    stale_reporting = ReportingSummary.objects.all()
+    if park_ids is not None:
+        stale = stale.filter(park_id__in=park_ids)
+        stale_reporting = stale_reporting.filter(park_id__in=park_ids)
+    stale.delete()
+    stale_reporting.delete()
+    written = 0
+    for chunk in _chunks(sorted(keys), 240):
+        written += refresh_slices(chunk, follow=False)
+    return written
+
+
+def _chunks(items: list[SliceKey], size: int) -> Iterator[list[SliceKey]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored_key(s: IndicatorSummary) -> tuple[object, ...]:
+    return (s.park_id, s.year, s.month, s.code, s.scope, s.cluster_id)
+
+
+def _stored_values(s: IndicatorSummary) -> tuple[object, ...]:
+    return (s.current, s.base, s.month_value, s.month_base, s.enterprise_count)
+
+
+def check(park_ids: list[int] | None = None) -> list[str]:
+    """Differences between the stored summaries and a recomputation from the rows (Chinese)."""
+    keys = report_slices(park_ids=park_ids)
+    fresh = {_stored_key(s): _stored_values(s) for s in _build(keys)}
+    stored_qs = IndicatorSummary.objects.all()
+    reporting_qs = ReportingSummary.objects.all()
+    if park_ids is not None:
+        stored_qs = stored_qs.filter(park_id__in=park_ids)
+        reporting_qs = reporting_qs.filter(park_id__in=park_ids)
+    stored = {_stored_key(s): _stored_values(s) for s in stored_qs}
+    problems = []
+    for key in sorted(set(fresh) | set(stored), key=str):
+        if fresh.get(key) != stored.get(key):
+            problems.append(
+                f"园区{key[0]} {key[1]}-{int(str(key[2])):02d} {key[3]}（{key[4]}"
+                f"{'' if key[5] is None else ' 集群' + str(key[5])}）：汇总表 {stored.get(key)}，"
+                f"重算 {fresh.get(key)}"
+            )
+    rates = {(r.park_id, r.year, r.month): r for r in _reporting(keys)}
+    held = {(r.park_id, r.year, r.month): r for r in reporting_qs}
+    for key in sorted(set(rates) | set(held)):
+        a, b = held.get(key), rates.get(key)
+        pair_a = (a.expected, a.reported, a.extra, a.basis) if a else None
+        pair_b = (b.expected, b.reported, b.extra, b.basis) if b else None
+        if pair_a != pair_b:
+            problems.append(
+                f"园区{key[0]} {key[1]}-{key[2]:02d} 报送率：汇总表 {pair_a}，重算 {pair_b}"
+            )
+    return problems
