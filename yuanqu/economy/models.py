@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from yuanqu.core.fields import FixedDecimalField
+from yuanqu.core.fields import ExactDecimalField
 
 
 class Indicator(models.Model):
@@ -280,7 +280,7 @@ class IndicatorSummary(models.Model):
     of the park (`scope` cluster; `cluster_id` None = 未分类), summed over every enterprise
     report stored for the period **whatever its data status**: whether a period counts is read
     from its DataSlice when the summary is read, so a review, return, lock or unlock never
-    makes a summary stale. Amounts in 万元, exact (`FixedDecimalField`).
+    makes a summary stale. Amounts in 万元, exact (`ExactDecimalField`).
 
     Written only by `economy.summaries` inside the transaction of each write that changes the
     rows it sums (imports, corrections, registry changes); `yuanqu summaries check` and the
@@ -301,13 +301,19 @@ class IndicatorSummary(models.Model):
     # An IndustryCluster id (no FK: a deleted cluster's enterprises move to 未分类 by a rebuild).
     cluster_id = models.IntegerField("产业集群", null=True, blank=True)
     # Σ 1-本月 of the set; Σ of each enterprise's own 上年同期 (None when one has none).
-    current = FixedDecimalField("1-本月合计(万元)")
-    base = FixedDecimalField("可比口径上年同期合计(万元)", null=True, blank=True)
+    current = ExactDecimalField("1-本月合计(万元)", max_digits=32, decimal_places=8)
+    base = ExactDecimalField(
+        "可比口径上年同期合计(万元)", max_digits=32, decimal_places=8, null=True, blank=True
+    )
     # Σ 本月 (None when no enterprise has one). For indicators without a month column the
     # month is 1-本月 less the enterprise's previous report, whatever that report's status:
     # a reader whose previous period does not count falls back (selectors._month_value).
-    month_value = FixedDecimalField("本月合计(万元)", null=True, blank=True)
-    month_base = FixedDecimalField("本月上年同期合计(万元)", null=True, blank=True)
+    month_value = ExactDecimalField(
+        "本月合计(万元)", max_digits=32, decimal_places=8, null=True, blank=True
+    )
+    month_base = ExactDecimalField(
+        "本月上年同期合计(万元)", max_digits=32, decimal_places=8, null=True, blank=True
+    )
     enterprise_count = models.PositiveIntegerField("企业数")
 
     class Meta:

@@ -27,6 +27,7 @@ from django.db.models import Q
 
 from yuanqu.core.periods import Period
 from yuanqu.core.summaries import Change, SliceKey
+from yuanqu.core.wording import MONEY_UNITS
 from yuanqu.economy import formulas
 from yuanqu.economy.models import EnterpriseReport, IndicatorSummary, ReportingSummary
 from yuanqu.imports.models import DataSlice
@@ -49,10 +50,9 @@ def _report_fields() -> list[str]:
     return names
 
 
-def _to_wan(value: Decimal | None, unit: str) -> Decimal | None:
-    from yuanqu.economy.selectors import to_wan
-
-    return to_wan(value, unit)
+def _shift(unit: str) -> int:
+    """The decimal shift from a report's unit to 万元 (`core.wording.convert_amount`'s rule)."""
+    return MONEY_UNITS[unit] - MONEY_UNITS["万元"]
 
 
 @dataclass
@@ -101,19 +101,25 @@ def summarize(
     prev = {r["enterprise_id"]: r for r in prev_rows} if month > 1 else {}
     sums: dict[tuple[str, int | None, str], _Sum] = defaultdict(_Sum)
     for r in rows:
-        unit = str(r["unit"])
+        # Exact: a unit change only moves the decimal point (convert_amount).
+        shift = _shift(str(r["unit"]))
+        values = {k: (v.scaleb(shift) if isinstance(v, Decimal) else v) for k, v in r.items()}
         cluster_id = r["enterprise__cluster_id"]
+        p = prev.get(r["enterprise_id"])
+        prev_shift = _shift(str(p["unit"])) if p else 0
         for code, (ytd, ytd_ly, month_field, month_ly) in computed.items():
-            current = _to_wan(r[ytd], unit)  # type: ignore[arg-type]
+            current: Decimal | None = values[ytd]  # type: ignore[assignment]
             if current is None:
                 continue
-            base = _to_wan(r[ytd_ly], unit)  # type: ignore[arg-type]
+            base: Decimal | None = values[ytd_ly]  # type: ignore[assignment]
+            month_value: Decimal | None
+            month_base: Decimal | None
             if month_field is not None and month_ly is not None:
-                month_value = _to_wan(r[month_field], unit)  # type: ignore[arg-type]
-                month_base = _to_wan(r[month_ly], unit)  # type: ignore[arg-type]
+                month_value = values[month_field]  # type: ignore[assignment]
+                month_base = values[month_ly]  # type: ignore[assignment]
             else:
-                p = prev.get(r["enterprise_id"])
-                prev_ytd = _to_wan(p[ytd], str(p["unit"])) if p else None  # type: ignore[arg-type]
+                before = p[ytd] if p else None
+                prev_ytd = before.scaleb(prev_shift) if isinstance(before, Decimal) else None
                 month_value = formulas.month_from_ytd(current, prev_ytd, month)
                 month_base = None
             for key in ((PARK, None, code), (CLUSTER, cluster_id, code)):
@@ -182,30 +188,67 @@ def _slices_q(keys: Iterable[SliceKey]) -> Q:
 
 
 def _reporting(keys: set[SliceKey]) -> list[ReportingSummary]:
-    """报送率 of the slices that have enterprise reports' data status (a DataSlice)."""
-    from yuanqu.economy.selectors import reporting_rate
-    from yuanqu.registry.models import Park
+    """报送率 of the slices that have an enterprise-report status (a DataSlice), by the rule of
+    `selectors.reporting_rate`, in three queries for any number of slices."""
+    from yuanqu.economy.selectors import previous_report_period
+    from yuanqu.registry.models import EnterpriseScale
 
     if not keys:
         return []
-    held = set(
+    held = sorted(
         DataSlice.objects.filter(_slices_q(keys), kind=REPORT_KIND).values_list(
             "park_id", "year", "month"
         )
     )
-    parks = Park.objects.in_bulk({k[0] for k in held})
+    if not held:
+        return []
+    # Who reported: the slices themselves and the periods their 上月报送 basis reads.
+    basis_of = {k: (k[0], *previous_report_period(Period(k[1], k[2]))) for k in held}
+    wanted = set(held) | set(basis_of.values())
+    reporters: dict[SliceKey, set[int]] = defaultdict(set)
+    for park_id, year, month, enterprise_id in EnterpriseReport.objects.filter(
+        _slices_q(wanted)
+    ).values_list("park_id", "year", "month", "enterprise_id"):
+        reporters[(park_id, year, month)].add(enterprise_id)
+    # The 规上 list of each park and year (EnterpriseScale with is_above_scale).
+    lists: dict[tuple[int, int], list[tuple[int, str, int | None]]] = defaultdict(list)
+    scale = EnterpriseScale.objects.filter(
+        enterprise__park_id__in={k[0] for k in held},
+        year__in={k[1] for k in held},
+        is_above_scale=True,
+    ).values_list("enterprise__park_id", "year", "enterprise_id", "entry", "entry_month")
+    for park_id, year, enterprise_id, entry, entry_month in scale:
+        lists[(park_id, year)].append((enterprise_id, entry, entry_month))
     found = []
-    for park_id, year, month in sorted(held):
-        rate = reporting_rate(park=parks[park_id], period=Period(year, month))
+    for key in held:
+        park_id, year, month = key
+        listed = lists.get((park_id, year))
+        if listed:
+            basis = "规上名单"
+            # An enterprise entering 规上 during the year (月度入库) counts from its month on.
+            expected = {
+                e
+                for e, entry, entry_month in listed
+                if not (
+                    entry == EnterpriseScale.Entry.MONTHLY
+                    and entry_month is not None
+                    and entry_month > month
+                )
+            }
+        else:
+            basis = "上月报送"
+            expected = set(reporters.get(basis_of[key], set()))
+        reported_all = reporters.get(key, set())
+        reported = expected & reported_all if expected else reported_all
         found.append(
             ReportingSummary(
                 park_id=park_id,
                 year=year,
                 month=month,
-                expected=rate.expected,
-                reported=rate.reported,
-                extra=rate.extra,
-                basis=rate.basis,
+                expected=len(expected),
+                reported=len(reported),
+                extra=len(reported_all - expected) if expected else 0,
+                basis=basis,
             )
         )
     return found
@@ -261,7 +304,8 @@ def refresh(change: Change) -> None:
             keys |= report_slices(enterprise_ids=change.enterprise_ids)
         if change.park_ids:
             keys |= report_slices(park_ids=change.park_ids)
-        refresh_slices(keys, follow=False)
+        # Followed: the next period's 报送率 expects this one's reporters.
+        refresh_slices(keys)
     elif change.kind == "enterprise-scale":
         # The 规上 list of a year decides who is expected in every month of it.
         keys = {
