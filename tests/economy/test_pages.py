@@ -258,7 +258,11 @@ def test_parts_top_and_bottom_enterprises_and_by_cluster(leader):
 
 
 def test_mujun_section_counts_classes_and_pages(leader):
-    page = get(leader, PAGE)
+    # The page loads the section as its own request (it reads every enterprise's report).
+    shell = get(leader, PAGE)
+    assert 'hx-get="/economy/mujun/?park=DEMO&amp;period=2022-12"' in shell
+    page = get(leader, "/economy/mujun/?park=DEMO&period=2022-12", HTTP_HX_REQUEST="true")
+    assert "<html" not in page
     rows, _ = selectors.mu_jun_evaluation(park=Park.objects.get(code="DEMO"), year=2022)
     counts = {g: sum(1 for r in rows if r.grade == g) for g in "ABCD"}
     for grade, n in counts.items():
@@ -270,7 +274,11 @@ def test_mujun_section_counts_classes_and_pages(leader):
     assert cell(page, first.credit_code, "score", "mujun-table") == presenters.display_pct(
         first.score
     )
-    second_page = get(leader, PAGE + "&mpage=2")
+    assert 'hx-get="/economy/mujun/?park=DEMO&amp;period=2022-12&amp;mpage=2"' in get(
+        leader, PAGE + "&mpage=2"
+    )
+    second_page = get(leader, "/economy/mujun/?park=DEMO&period=2022-12&mpage=2")
+    assert "<html" in second_page  # without htmx: a page of its own
     assert cell(second_page, rows[20].credit_code, "grade", "mujun-table").startswith(
         rows[20].grade
     )
@@ -393,6 +401,7 @@ def test_enterprise_users_and_out_of_scope_parks_get_404(client, demo_db):
         assert client.get(url)["Location"] == "/mine/", url
     for url in [
         "/economy/ranking/?park=DEMO",
+        "/economy/mujun/?park=DEMO",
         "/economy/export.xlsx?park=DEMO&period=2022-12&table=parts",
     ]:
         assert client.get(url).status_code == 404, url

@@ -125,6 +125,27 @@ class ReportSet:
     rows: list[EnterpriseReport]
 
 
+# What the enterprise-level readers use of a report (parts, 亩均, the comparison path): the
+# other columns (B203 audit rows in `extra` …) are not loaded.
+ROW_FIELDS: tuple[str, ...] = (
+    "park_id",
+    "year",
+    "month",
+    "unit",
+    "enterprise",
+    "enterprise__cluster",
+    "enterprise__credit_code",
+    "enterprise__name",
+    "enterprise__land_area_mu",
+    "enterprise__cluster__name",
+    *sorted({n for f in COMPUTED.values() for n in (f.ytd, f.ytd_ly, f.month, f.month_ly) if n}),
+    "revenue_ytd",
+    "tax_paid_ytd",
+    "electricity_ytd",
+    "employees",
+)
+
+
 class ReportCache:
     """What a request reads about the economy, each piece loaded once and shared by selectors.
 
@@ -150,8 +171,6 @@ class ReportCache:
         ] = {}
         self._entered_status: dict[tuple[int, int], dict[tuple[int, int, int], str]] = {}
         self._clusters: dict[int, str] = {}
-        # (park, year) whose summaries were prefetched without their cluster rows.
-        self._summaries_park_only: set[tuple[int, int]] = set()
 
     def prefetch(self, parks: Iterable[Park], years: Iterable[int]) -> None:
         """Load statuses, summaries, targets and entered values of many parks at once (rankings:
@@ -194,10 +213,7 @@ class ReportCache:
                 self._entered.setdefault(
                     (p, y), {k: v for k, v in entered.items() if (k[0], k[2]) == (p, y)}
                 )
-                # Only park-scope rows were read: cluster rows load on demand.
-                if (p, y) not in self._summaries:
-                    self._summaries[(p, y)] = summaries[(p, y)]
-                    self._summaries_park_only.add((p, y))
+                self._summaries.setdefault((p, y), summaries[(p, y)])
 
     def indicators(self) -> list[Indicator]:
         if self._indicators is None:
@@ -255,9 +271,9 @@ class ReportCache:
         key = (park.pk, period.year, period.month)
         if key not in self._rows:
             self._rows[key] = list(
-                EnterpriseReport.objects.filter(
-                    park=park, year=period.year, month=period.month
-                ).select_related("enterprise", "enterprise__cluster")
+                EnterpriseReport.objects.filter(park=park, year=period.year, month=period.month)
+                .select_related("enterprise", "enterprise__cluster")
+                .only(*ROW_FIELDS)
             )
         return self._rows[key]
 
@@ -267,16 +283,16 @@ class ReportCache:
         return ReportSet(park=park, period=period, status=status, rows=rows)
 
     # -- summaries ---------------------------------------------------------------------------
-    def _summary_rows(
-        self, park: Park, year: int, *, clusters: bool = False
-    ) -> dict[tuple[int, str, str, int | None], Any]:
+    def _summary_rows(self, park: Park, year: int) -> dict[tuple[int, str, str, int | None], Any]:
+        """The park-scope summaries of a park and year (12 months × indicators), loaded once."""
         from yuanqu.economy.models import IndicatorSummary
 
         key = (park.pk, year)
-        if key not in self._summaries or (clusters and key in self._summaries_park_only):
-            qs = IndicatorSummary.objects.filter(park=park, year=year)
+        if key not in self._summaries:
+            qs = IndicatorSummary.objects.filter(
+                park=park, year=year, scope=IndicatorSummary.Scope.PARK
+            )
             self._summaries[key] = {(s.month, s.code, s.scope, s.cluster_id): s for s in qs}
-            self._summaries_park_only.discard(key)
         return self._summaries[key]
 
     def summary(self, park: Park, period: Period, code: str) -> Any:
@@ -288,14 +304,19 @@ class ReportCache:
         return rows.get((period.month, code, "park", None))
 
     def cluster_summaries(self, park: Park, period: Period, code: str) -> list[Any]:
+        from yuanqu.economy.models import IndicatorSummary
+
         if not self.counts(park, period):
             return []
-        rows = self._summary_rows(park, period.year, clusters=True)
-        return [
-            s
-            for (month, c, scope, _), s in rows.items()
-            if month == period.month and c == code and scope == "cluster"
-        ]
+        return list(
+            IndicatorSummary.objects.filter(
+                park=park,
+                year=period.year,
+                month=period.month,
+                code=code,
+                scope=IndicatorSummary.Scope.CLUSTER,
+            )
+        )
 
     def cluster_names(self, ids: Iterable[int | None]) -> dict[int, str]:
         from yuanqu.registry.models import IndustryCluster
@@ -962,6 +983,7 @@ def mu_jun_evaluation(
     month: int = 12,
     include_submitted: bool = False,
     weights: dict[str, Decimal] | None = None,
+    cache: ReportCache | None = None,
 ) -> tuple[list[MuJunRow], dict[str, Decimal | None]]:
     """Per-mu evaluation of the park's 规上 enterprises for a year (YTD at `month`).
 
@@ -969,7 +991,7 @@ def mu_jun_evaluation(
     单位电耗营业收入 = 营业收入 / 用电量; 人均营业收入 = 营业收入 / 平均用工人数. Benchmarks are
     the park's medians; classes A/B/C/D by rank share 10/35/45/10 (DECISIONS.md).
     """
-    cache = ReportCache(include_submitted=include_submitted)
+    cache = cache or ReportCache(include_submitted=include_submitted)
     reports = cache.report_set(park, Period(year, month)).rows
     values: dict[str, dict[str, Decimal | None]] = {}
     meta: dict[str, tuple[str, Decimal | None]] = {}

@@ -455,8 +455,9 @@ def index(request: HttpRequest) -> HttpResponse:
             }
             ctx["parts"] = _parts_section(params, cache, main)
         ctx["main"] = main
-        if ctx["has_data"]:
-            ctx["mujun"] = _mujun_section(request, params)
+        # 亩均 reads every enterprise's report: its own request (htmx), like the ranking.
+        mpage = request.GET.get("mpage")
+        ctx["mujun_q"] = urlencode(params.query(**({"mpage": mpage} if mpage else {})))
     return render(request, "economy/index.html", ctx)
 
 
@@ -543,6 +544,20 @@ def _ranking_context(request: HttpRequest, params: Params) -> dict[str, Any]:
         ],
     }
     return ctx
+
+
+@park_view
+@route_policy(read="park_wide")
+def mujun(request: HttpRequest) -> HttpResponse:
+    """The 亩均 panel (loaded by htmx into the page), or a page of its own without htmx."""
+    params = _params(request)
+    ctx: dict[str, Any] = {"p": params, "q": urlencode(params.query())}
+    if params.period is not None:
+        ctx["mujun"] = _mujun_section(request, params)
+    else:
+        ctx["mujun"] = {"count": 0}
+    template = "economy/_mujun.html" if request.htmx else "economy/mujun.html"
+    return render(request, template, ctx)
 
 
 @park_view
