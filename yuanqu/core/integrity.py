@@ -264,3 +264,12 @@ def quarantine(problems: list[Problem]) -> None:
                 problem.fixed = True
         except IntegrityError as exc:
             problem.fix = f"无法自动处理：仍有其他数据引用该行（{exc}）"
+    # Values were nulled or rows deleted behind the write services: rebuild the summaries
+    # (in one transaction) so the pages read what is left.
+    if any(p.fixed for p in problems) and not any(
+        p.kind == "amount" and not p.fixed for p in problems
+    ):
+        from yuanqu.core import summaries
+
+        with transaction.atomic():
+            summaries.rebuild()
