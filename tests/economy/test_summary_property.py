@@ -98,6 +98,19 @@ operation = st.one_of(
         {"op": st.just("move"), "enterprise": st.integers(0, 5), "cluster": st.integers(0, 2)}
     ),
     st.fixed_dictionaries({"op": st.just("delete"), "enterprise": st.integers(0, 5)}),
+    # The year's 规上 list decides who is expected (报送率); 月度入库 from a month on.
+    st.fixed_dictionaries(
+        {
+            "op": st.just("scale"),
+            "year": st.sampled_from([2021, 2022]),
+            "members": st.lists(
+                st.tuples(st.integers(0, 5), st.booleans(), st.integers(1, 12)),
+                min_size=1,
+                max_size=6,
+                unique_by=lambda m: m[0],
+            ),
+        }
+    ),
 )
 
 
@@ -173,6 +186,26 @@ def _import(park, codes, tmp: Path, op: dict, n: int) -> None:
         pass  # a refused file changes nothing: still a valid step of the sequence
 
 
+def _scale(park, codes, tmp: Path, op: dict, n: int) -> None:
+    headers = ["统一社会信用代码", "企业名称", "年度", "是否规上", "入库方式", "入库月份"]
+    rows = [
+        [
+            codes[i][0],
+            codes[i][1],
+            op["year"],
+            "是",
+            "月度入库" if monthly else "年度入库",
+            month if monthly else "",
+        ]
+        for i, monthly, month in op["members"]
+    ]
+    path = write_xlsx(tmp / f"s{n}.xlsx", headers, rows)
+    try:
+        call_command("import", str(path), kind="enterprise-scale", park=park.code, verbosity=0)
+    except CommandError:
+        pass
+
+
 def _status(park, op: dict) -> None:
     args = {"user": None, "kind": KIND, "park": park, "period": op["period"]}
     try:
@@ -244,6 +277,8 @@ def assert_summaries_equal_recomputation(park) -> None:
         {"op": "move", "enterprise": 0, "cluster": 2},
         {"op": "lock", "period": Period(2021, 12)},
         {"op": "delete", "enterprise": 2},
+        {"op": "scale", "year": 2022, "members": [(1, False, 1), (3, True, 3), (5, False, 1)]},
+        {"op": "delete", "enterprise": 5},
         _op(Period(2022, 3), [1, 3, 4], mode="replace"),
     ]
 )
@@ -253,6 +288,8 @@ def test_summaries_equal_a_full_recomputation(world, tmp_path, ops):
         for n, op in enumerate(ops):
             if op["op"] == "import":
                 _import(park, codes, tmp_path, op, n)
+            elif op["op"] == "scale":
+                _scale(park, codes, tmp_path, op, n)
             elif op["op"] == "move":
                 _move(park, op)
             elif op["op"] == "delete":

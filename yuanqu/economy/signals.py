@@ -22,8 +22,14 @@ _PENDING = "_summary_slices"
 @receiver(pre_delete, sender=Enterprise)
 def _enterprise_pre_delete(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
     from yuanqu.economy.summaries import report_slices
+    from yuanqu.registry.models import EnterpriseScale
 
-    setattr(instance, _PENDING, report_slices(enterprise_ids=[instance.pk]))
+    slices = report_slices(enterprise_ids=[instance.pk])
+    # On a year's 规上 list it was expected in every period of that year, reported or not.
+    years = set(EnterpriseScale.objects.filter(enterprise=instance).values_list("year", flat=True))
+    if years:
+        slices |= {k for k in report_slices(park_ids=[instance.park_id]) if k[1] in years}
+    setattr(instance, _PENDING, slices)
 
 
 @receiver(pre_delete, sender=IndustryCluster)
