@@ -8,7 +8,8 @@ the sequence could have touched and both ways of counting (with and without 已�
 
 - the indicator table read from the summaries with the one computed from the rows
   (`ReportCache(use_summaries=False)`: every figure, growth, month value, source text);
-- the cluster parts (拉动, 贡献率) from the cluster summaries with those from the rows;
+- the cluster and enterprise parts (拉动, 贡献率), and the page's top and bottom enterprises
+  ordered by the database, with those computed from the rows;
 - 报送率 from `ReportingSummary` with `reporting_rate` from the rows;
 - and `yuanqu summaries check` finds nothing.
 
@@ -239,13 +240,27 @@ def assert_summaries_equal_recomputation(park) -> None:
             b = selectors.park_indicator_table(park=park, period=period, cache=slow)
             assert a == b, (period, include_submitted)
             for code in selectors.COMPUTED:
-                pa = selectors.indicator_parts(
-                    park=park, period=period, code=code, by="cluster", cache=fast
+                for by in ("cluster", "enterprise"):
+                    pa = selectors.indicator_parts(
+                        park=park, period=period, code=code, by=by, cache=fast
+                    )
+                    pb = selectors.indicator_parts(
+                        park=park, period=period, code=code, by=by, cache=slow
+                    )
+                    assert pa == pb, (period, code, by)
+                # The page's 2 up and 2 down, ordered by the database, as the full list has them.
+                page = selectors.enterprise_parts_page(
+                    park=park, period=period, code=code, cache=fast, n=2
                 )
-                pb = selectors.indicator_parts(
-                    park=park, period=period, code=code, by="cluster", cache=slow
+                full = selectors.indicator_parts(
+                    park=park, period=period, code=code, by="enterprise", cache=slow
                 )
-                assert sorted(pa, key=lambda p: p.key) == sorted(pb, key=lambda p: p.key)
+                pulled = [p for p in full if p.pull_pp is not None]
+                assert page.count == len(full)
+                if len(full) > 4:
+                    assert (page.top, page.bottom) == (full[:2], list(reversed(pulled[-2:])))
+                else:
+                    assert (page.top, page.bottom) == (full, [])
     for period in PERIODS:
         held = selectors.reporting_summary(park=park, period=period)
         fresh = selectors.reporting_rate(park=park, period=period)
@@ -271,7 +286,7 @@ def assert_summaries_equal_recomputation(park) -> None:
 @example(
     ops=[
         _op(Period(2021, 2), [0, 1, 2], submit_only=True),
-        _op(Period(2021, 3), [0, 1, 3]),
+        _op(Period(2021, 3), [0, 1, 3, 4, 5]),
         _op(Period(2021, 12), [0, 2, 3, 4]),
         _op(Period(2022, 2), [0, 1, 2, 3], unit="千元"),
         {"op": "move", "enterprise": 0, "cluster": 2},
