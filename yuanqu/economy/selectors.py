@@ -172,25 +172,41 @@ class ReportCache:
         self._entered_status: dict[tuple[int, int], dict[tuple[int, int, int], str]] = {}
         self._clusters: dict[int, str] = {}
 
-    def prefetch(self, parks: Iterable[Park], years: Iterable[int]) -> None:
+    def prefetch(
+        self, parks: Iterable[Park], years: Iterable[int], codes: Iterable[str] | None = None
+    ) -> None:
         """Load statuses, summaries, targets and entered values of many parks at once (rankings:
-        a handful of queries for a whole region instead of a few per park)."""
+        a handful of queries for a whole region instead of a few per park). With `codes`, only
+        those indicators' figures are loaded: the cache then answers for them alone."""
         from yuanqu.economy.models import IndicatorSummary
 
         park_ids = [p.pk for p in parks]
         years = sorted(set(years))
         if not park_ids or not years:
             return
+        wanted = set(codes) if codes is not None else None
         self._status.update(slice_statuses(kind=REPORT_KIND, park_ids=park_ids, years=years))
         entered_status = slice_statuses(kind=PARK_INDICATOR_KIND, park_ids=park_ids, years=years)
-        codes = [i.code for i in self.indicators() if i.source == Indicator.Source.ENTERED]
-        entered = _entered_values(
-            park_ids=park_ids,
-            codes=codes,
-            years=years,
-            include_submitted=self.include_submitted,
-            statuses=entered_status,
+        entered_codes = [
+            i.code
+            for i in self.indicators()
+            if i.source == Indicator.Source.ENTERED and (wanted is None or i.code in wanted)
+        ]
+        entered_by: dict[tuple[int, int], dict[tuple[int, str, int, int], ParkIndicatorValue]] = (
+            defaultdict(dict)
         )
+        if entered_codes:
+            for key, value in _entered_values(
+                park_ids=park_ids,
+                codes=entered_codes,
+                years=years,
+                include_submitted=self.include_submitted,
+                statuses=entered_status,
+            ).items():
+                entered_by[(key[0], key[2])][key] = value
+        status_by: dict[tuple[int, int], dict[tuple[int, int, int], str]] = defaultdict(dict)
+        for key, value in entered_status.items():
+            status_by[key[:2]][key] = value
         targets: dict[tuple[int, int], dict[int, Target]] = {
             (p, y): {} for p in park_ids for y in years
         }
@@ -199,20 +215,19 @@ class ReportCache:
         summaries: dict[tuple[int, int], dict[tuple[int, str, str, int | None], Any]] = {
             (p, y): {} for p in park_ids for y in years
         }
-        for s in IndicatorSummary.objects.filter(
+        rows = IndicatorSummary.objects.filter(
             park_id__in=park_ids, year__in=years, scope=IndicatorSummary.Scope.PARK
-        ):
+        )
+        if wanted is not None:
+            rows = rows.filter(code__in=wanted)
+        for s in rows:
             summaries[(s.park_id, s.year)][(s.month, s.code, s.scope, s.cluster_id)] = s
         for p in park_ids:
             for y in years:
                 self._status_loaded.add((p, y))
                 self._targets.setdefault((p, y), targets[(p, y)])
-                self._entered_status.setdefault(
-                    (p, y), {k: v for k, v in entered_status.items() if k[:2] == (p, y)}
-                )
-                self._entered.setdefault(
-                    (p, y), {k: v for k, v in entered.items() if (k[0], k[2]) == (p, y)}
-                )
+                self._entered_status.setdefault((p, y), status_by[(p, y)])
+                self._entered.setdefault((p, y), entered_by[(p, y)])
                 self._summaries.setdefault((p, y), summaries[(p, y)])
 
     def indicators(self) -> list[Indicator]:
@@ -1025,7 +1040,7 @@ def park_ranking(
         raise ValueError("排名口径只能是 value、yoy 或 completion")
     parks = list(parks) if parks is not None else list(Park.objects.filter(region=region))
     cache = ReportCache(include_submitted=include_submitted)
-    cache.prefetch(parks, [period.year, period.year - 1])
+    cache.prefetch(parks, [period.year, period.year - 1], codes=[code])
     rows = {}
     for park in parks:
         row = indicator_row(
