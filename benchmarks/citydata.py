@@ -286,9 +286,7 @@ def load_park(p: int, *, enterprises: int, year: int, region: Any) -> int:
     for e, profile in zip(made, profiles, strict=True):
         if profile in ("both", "leaves"):
             scales.append(
-                EnterpriseScale(
-                    enterprise=e, year=year - 1, entry=EnterpriseScale.Entry.CONTINUING
-                )
+                EnterpriseScale(enterprise=e, year=year - 1, entry=EnterpriseScale.Entry.CONTINUING)
             )
         if profile == "both":
             scales.append(
