@@ -292,7 +292,7 @@ def table(results: Sequence[Result]) -> str:
             f"{r.name:<18} {r.requests:>8} {r.rps:>8.2f} "
             f"{ms(percentile(r.server_ms, 50)):>11} {ms(percentile(r.server_ms, 95)):>11} "
             f"{ms(percentile(r.wall_ms, 50)):>10} {ms(percentile(r.wall_ms, 95)):>10} "
-            f"{queries:>7} {r.errors:>6} {ratio:>10.2f}×"
+            f"{queries:>7} {r.errors:>6} {ratio:>10.3f}×"
         )
     lines.append("(times in ms; server = Server-Timing app; queries = most in one request)")
     for r in results:
@@ -451,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     baseline = results[0].rps
     worst = min((r.rps / baseline for r in results[1:]), default=0.0) if baseline else 0.0
     errors = sum(r.errors for r in results)
-    print(f"\nslowest page vs baseline: {worst:.2f}× (target ≥ {TARGET_RATIO}×); errors: {errors}")
+    print(f"\nslowest page vs baseline: {worst:.3f}× (target ≥ {TARGET_RATIO}×); errors: {errors}")
     if args.json:
         args.json.write_text(
             json.dumps(
