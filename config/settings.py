@@ -125,6 +125,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: `Server-Timing: app;dur=…` covers every other middleware and the view.
+    "yuanqu.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,6 +149,8 @@ MIDDLEWARE = [
     # (or JSON for the API) whatever view answered it.
     "axes.middleware.AxesMiddleware",
 ]
+# Server-Timing also reports the database's time and query count (yuanqu.core.middleware).
+YUANQU_SERVER_TIMING_DB = env_bool("YUANQU_SERVER_TIMING_DB", DEBUG)
 # Sessions in a signed cookie: logging in writes no session row, so it works while a long
 # import holds SQLite's write lock (yuanqu.core.middleware). The price: a session cannot be
 # revoked on the server before it expires — keep SESSION_COOKIE_AGE short in production.

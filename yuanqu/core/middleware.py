@@ -14,10 +14,12 @@ session row to write, config/settings.py) and `update_last_login_tolerant` below
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import update_last_login
 from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -29,6 +31,7 @@ __all__ = [
     "BUSY_MESSAGE",
     "DatabaseBusyMiddleware",
     "NulCharacterMiddleware",
+    "ServerTimingMiddleware",
     "is_database_busy",
     "update_last_login_tolerant",
 ]
@@ -146,3 +149,55 @@ def update_last_login_tolerant(sender: type[User], user: User, **kwargs: Any) ->
         if not is_database_busy(exc):
             raise
         logger.warning("database busy: last_login of %s not recorded", user.get_username())
+
+
+class _QueryTimer:
+    """A database execute wrapper: counts the queries of a request and adds up their time."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.count += 1
+
+
+class ServerTimingMiddleware:
+    """``Server-Timing: app;dur=<ms>`` on every response: the server's own time for the request.
+
+    First in MIDDLEWARE, so the figure covers every other middleware (sessions, authentication,
+    CSP) and the view, but not the network or the WSGI server's queueing: the page benchmark
+    (benchmarks/pages.py) prints it beside the wall time its clients measure. Browsers show it
+    in the developer tools' network panel.
+
+    With ``YUANQU_SERVER_TIMING_DB`` (on by default under YUANQU_DEBUG) it also reports the
+    default database's time and query count, ``db;dur=<ms>;desc="<n> queries"``, through an
+    execute wrapper (one function call per query). Off in production by default: the figures
+    tell an observer how much work a URL costs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.with_db = bool(getattr(settings, "YUANQU_SERVER_TIMING_DB", settings.DEBUG))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        start = time.perf_counter()
+        if self.with_db:
+            timer = _QueryTimer()
+            with connection.execute_wrapper(timer):
+                response = self.get_response(request)
+        else:
+            response = self.get_response(request)
+        metrics = [f"app;dur={(time.perf_counter() - start) * 1000:.2f}"]
+        if self.with_db:
+            metrics.append(f'db;dur={timer.seconds * 1000:.2f};desc="{timer.count} queries"')
+        existing = response.get("Server-Timing")
+        response["Server-Timing"] = ", ".join([*metrics, *([existing] if existing else [])])
+        return response

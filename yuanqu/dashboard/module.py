@@ -5,7 +5,10 @@ from yuanqu.core.modules import ModuleSpec, NavEntry
 MODULE = ModuleSpec(
     key="dashboard",
     label="首页",
-    nav=(NavEntry("首页", "home", 0, enterprise=True),),
+    nav=(
+        NavEntry("首页", "home", 0, enterprise=True),
+        NavEntry("使用帮助", "help", 900, enterprise=True),
+    ),
     urls="yuanqu.dashboard.urls",
     url_prefix="",
 )

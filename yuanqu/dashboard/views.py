@@ -45,6 +45,15 @@ def _cockpit(request: HttpRequest) -> dict[str, object]:
 
 
 @login_required
+@route_policy(read="authenticated")
+def help_page(request: HttpRequest) -> HttpResponse:
+    """使用帮助: how figures are counted and who sees what. Static text in the site layout, so
+    its cost is the layout's own (sessions, navigation): the page benchmark's baseline
+    (benchmarks/pages.py) measures the other pages against it."""
+    return render(request, "dashboard/help.html")
+
+
+@login_required
 @route_policy(read="park", write="session")
 def switch_park(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("park") or request.GET.get("park", "")

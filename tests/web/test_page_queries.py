@@ -1,0 +1,65 @@
+"""Query counts of the pages the page benchmark measures (benchmarks/pages.py), so that a
+regression shows in the suite; and the benchmark's baseline page, 使用帮助, which renders only
+the site layout. The demo is loaded once for the module (`demo_db`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import login_client
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = "park=DEMO&period=2022-12"
+
+
+@pytest.fixture
+def leader(client, demo_db):
+    return login_client(client, "leader")
+
+
+def get(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_help_page_is_the_layout_and_static_text(leader, django_assert_max_num_queries):
+    # The signed-cookie session needs none; the user, its parks for the switcher and the
+    # navigation's permission check are the layout's own queries.
+    with django_assert_max_num_queries(3):
+        page = get(leader, "/help/")
+    assert "<h1>使用帮助</h1>" in page and "已提交 → 已审核 → 已锁定" in page
+    assert 'href="/help/" class="active"' in page  # in the navigation, marked current
+
+
+@pytest.mark.parametrize("username", ["leader", "jingfa", "city", "qiye", "admin"])
+def test_every_signed_in_user_reads_the_help_page(client, demo_db, username):
+    login_client(client, username)
+    assert "使用帮助" in get(client, "/help/")
+    assert 'href="/help/"' in get(client, "/")  # linked from the navigation
+
+
+def test_help_page_needs_a_login(client, demo_db):
+    response = client.get("/help/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+# The counts below are those of main before issue 10's summary tables (measured on SQLite and
+# PostgreSQL alike): the lead lowers them after summaries.
+
+
+def test_economy_page_queries(leader, django_assert_max_num_queries):
+    with django_assert_max_num_queries(27):  # lead lowers after summaries
+        get(leader, f"/economy/?{PERIOD}")
+
+
+def test_indicators_api_queries(leader, django_assert_max_num_queries):
+    with django_assert_max_num_queries(17):  # lead lowers after summaries
+        get(leader, f"/api/v1/economy/indicators?{PERIOD}")
+
+
+def test_reports_page_queries(leader, django_assert_max_num_queries):
+    with django_assert_max_num_queries(34):  # lead lowers after summaries
+        get(leader, "/reports/?park=DEMO")
