@@ -421,3 +421,98 @@ def test_cli_create_json_and_errors(demo_registry):
     ):
         with pytest.raises(CommandError, match=message):
             cli(*args)
+
+
+# -- every API route: a token answers as its owner's session does ----------------------------------
+def _api_get_routes():
+    from tests.matrix.routes import discover
+
+    return [r for r in discover() if r.kind == "api" and r.methods == ("GET",)]
+
+
+@pytest.mark.parametrize("username", ["qiye", "city", "jingfa"])
+def test_every_api_route_answers_a_token_as_the_owners_session(demo_registry, username):
+    owner = User.objects.get(username=username)
+    _token, secret = make(username)
+    session = Client()
+    session.force_login(owner)
+    own = User.objects.get(username="qiye").enterprise
+    values = {"code": "DEMO", "credit_code": own.credit_code, "kind": "enterprises", "fmt": "html"}
+    query = {"park": "DEMO", "period": "2022-12", "year": "2022", "indicator": "industrial_output"}
+    checked = 0
+    for route in _api_get_routes():
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route.path)
+        with_session = session.get(path, query)
+        with_token = Client().get(path, query, **bearer(secret))
+        assert with_token.status_code == with_session.status_code, (username, route.id)
+        assert with_token.status_code != 401, (username, route.id)
+        if with_session["Content-Type"].startswith("application/json"):
+            assert with_token.json() == with_session.json(), (username, route.id)
+        checked += 1
+    assert checked >= 20
+
+
+# -- a busy SQLite ---------------------------------------------------------------------------------
+BUSY_SCRIPT = r"""
+import json, sqlite3
+import django
+from django.conf import settings
+django.setup()
+settings.DATABASES["default"]["OPTIONS"]["timeout"] = 1  # before the first connection
+from django.core.management import call_command
+from django.test import Client
+from yuanqu.accounts import tokens
+from yuanqu.accounts.models import ApiToken, Role, User
+
+call_command("migrate", verbosity=0)
+owner = User.objects.create_user("script", password="pw-12345", role=Role.ADMIN, is_superuser=True)
+token, secret = tokens.token_create(actor=None, owner=owner, name="脚本")
+old, old_secret = tokens.token_create(actor=None, owner=owner, name="旧脚本")
+tokens.token_revoke(actor=None, token=old)
+out = {}
+holder = sqlite3.connect(settings.DATABASES["default"]["NAME"], isolation_level=None)
+holder.execute("BEGIN IMMEDIATE")  # the write lock, as an import's transaction holds it
+holder.execute("UPDATE accounts_user SET first_name = 'held'")
+client = Client(raise_request_exception=False)
+good = client.get("/api/v1/parks", HTTP_AUTHORIZATION=f"Bearer {secret}")
+out["good"] = good.status_code
+out["recorded_while_locked"] = ApiToken.objects.get(pk=token.pk).last_used_at is not None
+revoked = client.get("/api/v1/parks", HTTP_AUTHORIZATION=f"Bearer {old_secret}")
+out["revoked"] = [revoked.status_code, revoked.json()["detail"]]
+holder.execute("ROLLBACK")
+after = client.get("/api/v1/parks", HTTP_AUTHORIZATION=f"Bearer {secret}")
+out["after"] = after.status_code
+out["recorded_after"] = ApiToken.objects.get(pk=token.pk).last_used_at is not None
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+@pytest.mark.django_db(databases=[])
+def test_a_busy_sqlite_skips_the_last_use_but_answers(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "YUANQU_VAR_DIR": str(tmp_path),
+        "YUANQU_DATABASE_URL": f"sqlite:///{tmp_path / 'busy.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", BUSY_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["good"] == 200  # the read is answered; its last use is not written
+    assert out["recorded_while_locked"] is False
+    status, detail = out["revoked"]
+    assert status == 401 and "旧脚本" in detail and "吊销" in detail
+    assert out["after"] == 200 and out["recorded_after"] is True
