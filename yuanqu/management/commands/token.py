@@ -15,6 +15,10 @@ def _time(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
 
 
+def _short(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 class Command(BaseCommand):
     help = "API 令牌：create 创建（只显示一次）、list 列出、revoke 吊销"
 
@@ -58,9 +62,9 @@ class Command(BaseCommand):
             row = {**self._row(token), "token": secret}
             self.stdout.write(json.dumps(row, ensure_ascii=False, indent=2))
             return
-        until = _time(token.expires_at) or "长期（直到吊销）"
+        until = f"{_short(token.expires_at)} 失效" if token.expires_at else "长期有效（直到吊销）"
         self.stderr.write(
-            f"已为 {owner.get_username()} 创建令牌 #{token.pk}“{token.name}”，有效期至 {until}。"
+            f"已为 {owner.get_username()} 创建令牌 #{token.pk}“{token.name}”，{until}。"
             "令牌只显示这一次，请立即保存："
         )
         # The secret alone on stdout, so `yuanqu token create … > file` keeps just it.
@@ -77,12 +81,17 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("没有 API 令牌")
             return
-        for r in rows:
-            used = (r["last_used_at"] or "从未使用")[:19].replace("T", " ")
-            until = (r["expires_at"] or "长期")[:19].replace("T", " ")
+        for t in qs:
+            status = tokens.STATUS_LABELS[tokens.token_status(t)]
+            used = (
+                f"{_short(t.last_used_at)}（{t.last_used_ip or '地址未知'}）"
+                if t.last_used_at
+                else "从未使用"
+            )
+            until = f"{_short(t.expires_at)} 失效" if t.expires_at else "长期有效"
             self.stdout.write(
-                f"#{r['id']} {r['owner']} {r['prefix']} “{r['name']}” {r['status_label']} "
-                f"创建 {r['created_at'][:19].replace('T', ' ')} 最近使用 {used} 有效期至 {until}"
+                f"#{t.pk} {t.owner.get_username()} {t.display_prefix} “{t.name}” {status} "
+                f"创建于 {_short(t.created_at)}，最近使用 {used}，{until}"
             )
 
     def do_revoke(self, o: dict[str, Any]) -> None:
