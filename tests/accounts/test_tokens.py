@@ -268,6 +268,24 @@ def test_page_refuses_an_empty_name_and_a_bad_date(client, demo_registry):
     assert not ApiToken.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "脚\x00本"}, "控制字符"),
+        ({"name": "脚本", "owner": "ad\x00min"}, "空字符"),
+        ({"name": "脚本", "expires": "2030-01-01\x00"}, "有效期请填写日期"),
+        ({"name": "x" * 101}, "最多 100 个字符"),
+        ({"name": "脚本", "expires": "9999-12-31"}, "有效期不能晚于 2199-12-31"),
+    ],
+)
+def test_page_refuses_hostile_input_without_a_500(client, demo_registry, data, message):
+    login_client(client, "admin")
+    response = _create_on_page(client, **data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
 def test_page_with_an_expiry_date(client, demo_registry):
     login_client(client, "jingfa")
     day = timezone.localdate() + timedelta(days=30)
@@ -417,6 +435,7 @@ def test_cli_create_json_and_errors(demo_registry):
             "不是 YYYY-MM-DD",
         ),
         (("create", "--user", "jingfa", "--name", " "), "请填写令牌用途"),
+        (("create", "--user", "jingfa", "--name", "x", "--expires", "9999-12-31"), "不能晚于"),
         (("revoke", "99999"), "令牌 #99999 不存在"),
     ):
         with pytest.raises(CommandError, match=message):

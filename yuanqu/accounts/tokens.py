@@ -92,9 +92,15 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+LAST_EXPIRY_DAY = date(2199, 12, 31)
+
+
 def expiry_from_date(day: date) -> datetime:
     """`--expires 2025-06-30` / the page's date: valid through that day, i.e. until midnight
-    at its end in the site's time zone (Asia/Shanghai)."""
+    at its end in the site's time zone (Asia/Shanghai). TokenError after LAST_EXPIRY_DAY (the
+    day after 9999-12-31 does not exist: leave it empty for a token that does not expire)."""
+    if day > LAST_EXPIRY_DAY:
+        raise TokenError(f"有效期不能晚于 {LAST_EXPIRY_DAY.isoformat()}；长期有效请留空")
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
@@ -152,6 +158,9 @@ def token_create(
     if actor is not None and not can_manage_user(actor, owner):
         raise Denied("无权为该用户创建令牌：只有本人、其园区管理员或系统管理员可以创建")
     name = " ".join((name or "").split())
+    if any(ord(c) < 32 for c in name):
+        # PostgreSQL text cannot hold NUL; no 用途 needs a control character.
+        raise TokenError("令牌用途不能含有控制字符")
     if not name:
         raise TokenError("请填写令牌用途，例如“市平台对接”")
     if len(name) > NAME_MAX_LENGTH:

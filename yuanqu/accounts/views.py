@@ -120,7 +120,12 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
     }
     errors: list[str] = []
     owner: User | None = user
-    if form["owner"] and form["owner"] != user.get_username():
+    if "\x00" in form["owner"]:
+        # A NUL would be a DataError (500) on PostgreSQL; no username has one.
+        form["owner"] = form["owner"].replace("\x00", "")
+        errors.append("所属用户含有空字符")
+        owner = None
+    elif form["owner"] and form["owner"] != user.get_username():
         owner = (
             tokens.users_managed_by(user=user).filter(username=form["owner"]).first()
             if _may_manage_others(user)
@@ -132,6 +137,8 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
     if form["expires"]:
         try:
             expires_at = tokens.expiry_from_date(date.fromisoformat(form["expires"]))
+        except tokens.TokenError as exc:
+            errors.append(str(exc))
         except ValueError:
             errors.append("有效期请填写日期，例如 2025-12-31")
     if owner is not None and not errors:

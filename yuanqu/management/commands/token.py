@@ -50,6 +50,8 @@ class Command(BaseCommand):
         if o["expires"]:
             try:
                 expires_at = tokens.expiry_from_date(date.fromisoformat(o["expires"]))
+            except tokens.TokenError as exc:
+                raise CommandError(str(exc)) from exc
             except ValueError as exc:
                 raise CommandError(f"有效期“{o['expires']}”不是 YYYY-MM-DD 格式的日期") from exc
         try:
