@@ -114,6 +114,17 @@ def test_wrong_revoked_and_expired_tokens_are_401_in_chinese(client, demo_regist
     _refused(client.get(PARKS, **bearer(expired_secret)), "过期的", "过期")
 
 
+def test_a_presented_token_wins_over_the_session(client, demo_registry):
+    token, secret = make("qiye")
+    login_client(client, "admin")
+    # The token's owner, not the session's: an enterprise user sees no park-wide figures.
+    url = "/api/v1/economy/park-indicators?park=DEMO&year=2022"
+    assert client.get(url).status_code == 200
+    assert client.get(url, **bearer(secret)).status_code == 404
+    tokens.token_revoke(actor=None, token=token)
+    _refused(client.get(PARKS, **bearer(secret)), "吊销")
+
+
 def test_the_owner_deactivated_stops_its_tokens(client, demo_registry):
     _token, secret = make("zhaoshang")
     User.objects.filter(username="zhaoshang").update(is_active=False)

@@ -58,8 +58,10 @@ class BearerAuth(HttpBearer):
 
 BASIC = BasicAuth()
 BEARER = BearerAuth()
-# Session first (the browser), then the cheap token check, then Basic (which hashes).
-AUTH = [SessionAuth(), BEARER, BASIC]
+# A token first: a request that presents one is answered as that token (refused when it is
+# bad, even if the same client also carries a session cookie); then the browser session; then
+# Basic (which hashes). Each scheme passes when its credentials are absent.
+AUTH = [BEARER, SessionAuth(), BASIC]
 
 
 def _script_user(request: HttpRequest) -> Any:

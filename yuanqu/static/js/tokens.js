@@ -19,14 +19,18 @@
     if (!field) return;
     field.focus();
     field.select();
+    function legacy() {
+      try {
+        if (document.execCommand("copy")) done(button);
+      } catch (e) {
+        /* left selected: the user presses Ctrl+C */
+      }
+    }
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(function () { done(button); });
+      // Refused (no permission, a browser policy): the old way, the field still selected.
+      navigator.clipboard.writeText(field.value).then(function () { done(button); }, legacy);
       return;
     }
-    try {
-      if (document.execCommand("copy")) done(button);
-    } catch (e) {
-      /* left selected: the user presses Ctrl+C */
-    }
+    legacy();
   });
 })();
