@@ -187,11 +187,17 @@ def test_authentication_backends():
 
 
 def test_api_401_asks_for_basic_in_chinese(client, staff):
-    for headers in ({}, _basic("wang", "wrong"), {"HTTP_AUTHORIZATION": "Bearer nonsense"}):
+    for headers in ({}, _basic("wang", "wrong"), {"HTTP_AUTHORIZATION": "Digest nonsense"}):
         response = client.get("/api/v1/parks", **headers)
         assert response.status_code == 401
         assert response["WWW-Authenticate"] == 'Basic realm="yuanqu", charset="UTF-8"'
-        assert "HTTP Basic" in response.json()["detail"] and "登录" in response.json()["detail"]
+        detail = response.json()["detail"]
+        assert "HTTP Basic" in detail and "登录" in detail and "API 令牌" in detail
+    # A Bearer token is checked as a token: what is wrong with it (tests/accounts/test_tokens.py).
+    response = client.get("/api/v1/parks", HTTP_AUTHORIZATION="Bearer nonsense")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="yuanqu", error="invalid_token"'
+    assert response.json()["detail"].startswith("API 令牌无效")
 
 
 # Password policy ------------------------------------------------------------------------------

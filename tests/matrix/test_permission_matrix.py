@@ -104,6 +104,9 @@ AREA_HOLDERS = {
 WRITE: dict[str | None, dict[str, frozenset[str]]] = {
     None: {role: ALL for role in ROLES},
     "session": {role: ALL for role in ROLES},
+    # The user's own account (its API tokens); whose account a request acts on is checked
+    # inside (can_manage_user), as the object of any route is.
+    "own_account": {role: ALL for role in ROLES},
     # An upload: a department holding any write area (the kind's area is checked inside), or
     # an enterprise user into its own enterprise in its own park. 市级用户 write nothing.
     "import": {
@@ -342,6 +345,8 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
     if "pk" in route.kwargs:
         if route.name == "reports:delete_template":
             values["pk"] = str(_template(world, park).pk)
+        elif route.name == "api_token_revoke":
+            values["pk"] = str(_token(world).pk)
         else:
             values["pk"] = str(world.record_id)
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route.path)
@@ -371,6 +376,15 @@ def _template(world: World, park: Park) -> Any:
         variables=[],
         uploaded_by=world.users["admin"],
     )
+
+
+def _token(world: World) -> Any:
+    """An API token of jingfa (P1): its own, the 园区管理员's of P1 and the administrator's to
+    revoke."""
+    from yuanqu.accounts.tokens import token_create
+
+    token, _secret = token_create(actor=None, owner=world.users["jingfa"], name="矩阵令牌")
+    return token
 
 
 def _request(client: Client, route: Route, path: str, query: dict[str, str]) -> Any:

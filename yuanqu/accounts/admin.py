@@ -17,7 +17,7 @@ from yuanqu.accounts.models import AuthUser, Role, User
 from yuanqu.accounts.scopes import is_global
 
 # Roles a 园区管理员 may give: those bound to one park (its own).
-PARK_ROLES = (Role.PARK_ADMIN, Role.PARK_LEADER, Role.DEPARTMENT, Role.ENTERPRISE)
+PARK_ROLES = policy.PARK_ROLES
 
 SCOPE_FIELDS = (
     "display_name",

@@ -219,6 +219,27 @@ def can_manage_users(user: AuthUser | None, park: Park | None) -> bool:
     return bool(park is not None and user.role == Role.PARK_ADMIN and user.park_id == park.pk)
 
 
+# Roles a 园区管理员 manages (and may give): those bound to one park, its own.
+PARK_ROLES = (Role.PARK_ADMIN, Role.PARK_LEADER, Role.DEPARTMENT, Role.ENTERPRISE)
+
+
+def can_manage_user(actor: AuthUser | None, target: User) -> bool:
+    """May `actor` act on `target`'s account (its API tokens): itself; administrators every
+    user; a 园区管理员 the users of its park it manages in the admin (park roles, never a
+    superuser). Anyone else's account is out of scope (404 on pages)."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.pk == target.pk or is_global(actor):
+        return True
+    return bool(
+        can_manage_users(actor, actor.park)
+        and target.park_id is not None
+        and target.park_id == actor.park_id
+        and not target.is_superuser
+        and target.role in PARK_ROLES
+    )
+
+
 def can_view_audit(user: AuthUser | None, park: Park | None = None) -> bool:
     """The audit log: administrators everywhere; park leaders and park administrators for
     their park."""
@@ -301,6 +322,9 @@ WRITE_KINDS = (
     "submit_own",
     "admin",
     "session",  # the user's own session only (choosing the current park)
+    # the user's own account (its API tokens); administrators and 园区管理员 also the accounts
+    # they manage (can_manage_user, checked inside with the account the route acts on)
+    "own_account",
 )
 
 
@@ -412,7 +436,7 @@ def policy_allows(
     if not readable:
         return False
     write = declared.write
-    if write is None or write == "session":
+    if write is None or write in ("session", "own_account"):
         return True
     kind = declared.kind or "enterprise-reports"
     if write == "import":

@@ -7,7 +7,13 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
 from yuanqu.accounts.scopes import ScopeDenied
-from yuanqu.api.auth import AUTH, WWW_AUTHENTICATE, docs_login_required
+from yuanqu.api.auth import (
+    AUTH,
+    WWW_AUTHENTICATE,
+    WWW_AUTHENTICATE_TOKEN,
+    TokenRefused,
+    docs_login_required,
+)
 from yuanqu.core.validation import validation_message
 from yuanqu.economy.api import router as economy_router
 from yuanqu.imports.api import router as imports_router
@@ -29,10 +35,16 @@ api = NinjaAPI(
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if isinstance(exc, TokenRefused):
+        # The client sent a token: say what is wrong with it (invalid, revoked, expired …).
+        response = api.create_response(request, {"detail": exc.detail}, status=401)
+        response["WWW-Authenticate"] = WWW_AUTHENTICATE_TOKEN
+        return response
     response = api.create_response(
         request,
         {
-            "detail": "未登录或用户名、密码不正确：请先登录网页，或使用 HTTP Basic 认证（用户名和密码）。"
+            "detail": "未登录或用户名、密码不正确：请先登录网页，或使用 API 令牌"
+            "（Authorization: Bearer yq_…）或 HTTP Basic 认证（用户名和密码）。"
         },
         status=exc.status_code,
     )

@@ -217,6 +217,10 @@ _DETAIL_LABELS = {
     "path": "地址",
     "username": "输入的用户名",
     "reason": "原因",
+    # API tokens (accounts.tokens): whose token, which one, until when
+    "owner": "所属用户",
+    "token": "令牌",
+    "expires_at": "有效期至",
 }
 _STATUS = {"committed": "已导入", "failed": "有错误，未导入", "unchanged": "无变化"}
 _SOURCES = {"web": "网页", "cli": "命令行"}

@@ -48,6 +48,9 @@ EVENTS = {
     "template_upload": "上传报告模板",
     "template_delete": "删除报告模板",
     "write": "修改",
+    "token_create": "创建API令牌",
+    "token_revoke": "吊销API令牌",
+    "token_refused": "API令牌被拒绝",
 }
 
 # Field changes auditlog records by itself (registered models), by LogEntry.action.
@@ -161,7 +164,18 @@ def _summary(event: str, data: dict[str, Any]) -> str:
     """A line of plain text for the page's search box (JSON keeps Chinese escaped on SQLite,
     so the searchable words are written here as well)."""
     parts = [EVENTS.get(event, event)]
-    for key in ("username", "file", "kind", "kind_label", "period", "title", "format", "status"):
+    for key in (
+        "username",
+        "owner",
+        "token",
+        "file",
+        "kind",
+        "kind_label",
+        "period",
+        "title",
+        "format",
+        "status",
+    ):
         value = data.get(key)
         if value:
             parts.append(str(value))
