@@ -110,8 +110,11 @@ def indicators(
     include_submitted: bool = False,
 ) -> list[dict[str, Any]]:
     p = _park(request, park)
+    at = _period(period)
+    cache = selectors.ReportCache(include_submitted=include_submitted)
+    cache.prefetch([p], [at.year, at.year - 1])
     rows = selectors.park_indicator_table(
-        park=p, period=_period(period), include_submitted=include_submitted
+        park=p, period=at, include_submitted=include_submitted, cache=cache
     )
     rate = selectors.reporting_summary(park=p, period=_period(period))
     return [

@@ -435,6 +435,10 @@ def index(request: HttpRequest) -> HttpResponse:
     }
     if params.period is not None:
         cache = selectors.ReportCache(include_submitted=params.include_submitted)
+        # This year and last for the table and the month chart, the year before for last
+        # year's growth on the chart: a handful of queries for all of them.
+        year = params.period.year
+        cache.prefetch([params.park], [year, year - 1, year - 2])
         rows = selectors.park_indicator_table(
             park=params.park,
             period=params.period,

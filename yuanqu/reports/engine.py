@@ -1061,6 +1061,8 @@ def build_report(
     """Run every registered section of `kind` in order; sections without data become notes."""
     load_sections()
     cache = cache or ReportCache(include_submitted=include_submitted)
+    # The economy figures of this year and last, read in a handful of queries.
+    cache.prefetch([park], [period.year, period.year - 1])
     ctx = SectionContext(
         kind=kind,
         park=park,
