@@ -86,7 +86,6 @@ def _tokens_page(
         "form": form or {},
         "errors": errors or [],
         "manages_others": _may_manage_others(user),
-        "api_example": request.build_absolute_uri("/api/v1/parks"),
         "docs_url": request.build_absolute_uri("/api/v1/docs"),
     }
     if context["manages_others"]:
@@ -170,6 +169,8 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @route_policy(read="authenticated", write="own_account")
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one token (the page asks for confirmation first: data-confirm); back to the list
+    with a message. Revoking a revoked token says so and changes nothing."""
     user = request.user
     assert user.is_authenticated
     # 404 for a token the user may not act on: someone else's token is not confirmed to exist.
