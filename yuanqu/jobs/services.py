@@ -107,7 +107,9 @@ def tasks_recover(*, now: datetime | None = None) -> Recovery:
     return done
 
 
-def _alive(beat: WorkerBeat | None, result: DBTaskResult, now: datetime, stale: timedelta) -> bool:
+def _alive(
+    beat: WorkerBeat | None, result: DBTaskResult[Any, Any], now: datetime, stale: timedelta
+) -> bool:
     started = result.started_at or now
     if beat is None:
         return now - started <= stale
@@ -118,7 +120,7 @@ def _alive(beat: WorkerBeat | None, result: DBTaskResult, now: datetime, stale: 
     return True
 
 
-def _send(signal: Any, result: DBTaskResult) -> None:
+def _send(signal: Any, result: DBTaskResult[Any, Any]) -> None:
     try:
         task_result = result.task_result
     except Exception:  # the task's code is gone (a module removed): nobody to tell
