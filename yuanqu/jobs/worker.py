@@ -88,16 +88,15 @@ def spawn_worker(*, stdout: IO[str] | None = None) -> subprocess.Popen[bytes]:
     """Start `yuanqu tasks worker` as a child process (the demo's worker), in a session of its
     own: Ctrl+C in the terminal reaches the web server only, which then stops the worker
     (`stop_worker`) once."""
-    if stdout is not None:
-        stdout.write(
-            f"后台任务进程：已启动（{os.path.basename(sys.executable)} -m yuanqu.cli tasks worker）"
-        )
-        stdout.flush()
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "yuanqu.cli", "tasks", "worker"],
         start_new_session=True,
         env=os.environ.copy(),
     )
+    if stdout is not None:
+        stdout.write(f"后台任务进程：已启动（yuanqu tasks worker，进程号 {process.pid}）")
+        stdout.flush()
+    return process
 
 
 def stop_worker(process: subprocess.Popen[bytes], *, grace: float = 15.0) -> None:
