@@ -311,6 +311,9 @@ TASKS = {
 YUANQU_TASK_HEARTBEAT_SECONDS = env_float("YUANQU_TASK_HEARTBEAT_SECONDS", 10)
 YUANQU_TASK_STALE_SECONDS = env_float("YUANQU_TASK_STALE_SECONDS", 120)
 YUANQU_TASK_MAX_ATTEMPTS = env_int("YUANQU_TASK_MAX_ATTEMPTS", 3)
+# A report download handed to the worker is awaited this long in the request before the
+# page moves on to the report's job page (yuanqu.reports.jobs).
+YUANQU_REPORT_WAIT_SECONDS = env_float("YUANQU_REPORT_WAIT_SECONDS", 15)
 # How often the worker looks for due periodic commands (ModuleSpec.periodic_commands).
 YUANQU_PERIODIC_CHECK_SECONDS = env_float("YUANQU_PERIODIC_CHECK_SECONDS", 60)
 
