@@ -24,6 +24,7 @@ def test_the_platform_declares_recovery_and_its_checks():
     assert commands["tasks-recover"].every == timedelta(minutes=1)
     assert commands["tasks-prune"].every == timedelta(days=1)
     assert commands["check-data"].args == ("check-data",)
+    assert commands["report-files"].args == ("report-files", "--days", "7")  # reports module
 
 
 def test_due_commands_run_once_per_interval_and_failures_are_recorded():
@@ -35,7 +36,7 @@ def test_due_commands_run_once_per_interval_and_failures_are_recorded():
 
     now = timezone.now()
     outcomes = {o.name: o for o in periodic_run_due(now=now, runner=runner)}
-    assert sorted(ran) == ["check-data", "tasks-prune", "tasks-recover"]
+    assert sorted(ran) == ["check-data", "report-files", "tasks-prune", "tasks-recover"]
     assert outcomes["check-data"].ok is False and outcomes["tasks-recover"].ok is True
     run = PeriodicRun.objects.get(name="check-data")
     assert run.ok is False and run.output == "check-data output" and run.finished_at
