@@ -38,6 +38,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 DEBUG = env_bool("YUANQU_DEBUG", False)
 
 # The key older releases fell back to. It is public (it is in git), so with it anyone can forge
@@ -111,6 +116,8 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "yuanqu",
     "yuanqu.core",
     "yuanqu.accounts",
@@ -122,6 +129,7 @@ INSTALLED_APPS = [
     "yuanqu.mine",
     "yuanqu.demo",
     "yuanqu.audit",
+    "yuanqu.jobs",
 ]
 
 MIDDLEWARE = [
@@ -270,15 +278,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "yuanqu" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
-# File-based cache: import progress written by a background job must be readable by every
-# worker process serving the page that polls it (a per-process memory cache would not be).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
-        "TIMEOUT": 24 * 3600,
-    }
-}
+# Nothing shared lives in the cache: import progress is in the database (ImportRecord), where
+# every app server sees it (DECISIONS.md "Background work"). Per-process memory it is.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Serve static files straight from the app directories: `yuanqu serve` needs no collectstatic
 # step and the npm-installed ECharts/htmx copies are found wherever the checkout is.
 WHITENOISE_USE_FINDERS = True
@@ -289,14 +291,44 @@ YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 # Worksheets with more XML than this are read by the streaming reader (flat memory, slower)
 # instead of calamine (fast, ≈ 1.6 bytes of RAM per byte of XML). Lower it on small servers.
 YUANQU_IMPORT_STREAM_BYTES = env_int("YUANQU_IMPORT_STREAM_BYTES", 320 * 1024 * 1024)
-# Web uploads larger than this are previewed and committed in a background thread, the page
-# showing a progress bar; smaller ones run inside the request (they take a second or two).
+# Web uploads larger than this are previewed and committed by a background task (TASKS below),
+# the page showing a progress bar; smaller ones run inside the request (a second or two).
 YUANQU_IMPORT_BACKGROUND_BYTES = env_int("YUANQU_IMPORT_BACKGROUND_BYTES", 1_000_000)
 # A replace that would delete more than this percent of a period's stored rows needs a typed
 # confirmation on the web and --allow-deletions on the CLI (DECISIONS.md, Data integrity).
 YUANQU_REPLACE_GUARD_PCT = env_int("YUANQU_REPLACE_GUARD_PCT", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Background work: Django's Tasks API through the django-tasks backport (docs/deploy.md).
+# "database" (default): django-tasks-db keeps the queue in this database — SQLite or
+# PostgreSQL, nothing else to run but `yuanqu tasks worker` (`make demo` starts one);
+# "immediate": each task runs at once inside the request that enqueues it (no worker; a large
+# import then holds that request); any other value is a backend's dotted path, e.g.
+# "django_tasks_rq.RQBackend" for Redis with several app servers (docs/deploy.md).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+YUANQU_TASKS_BACKEND = os.environ.get("YUANQU_TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": TASK_BACKENDS.get(YUANQU_TASKS_BACKEND, YUANQU_TASKS_BACKEND),
+        "QUEUES": ["default"],
+    }
+}
+# A worker writes its heartbeat this often; a task whose worker has been silent for
+# YUANQU_TASK_STALE_SECONDS is put back in the queue (`yuanqu tasks recover`), at most
+# YUANQU_TASK_MAX_ATTEMPTS times. Stale must stay well above the longest write transaction
+# (an import's, seconds: a worker's beat waits for it on SQLite).
+YUANQU_TASK_HEARTBEAT_SECONDS = env_float("YUANQU_TASK_HEARTBEAT_SECONDS", 10)
+YUANQU_TASK_STALE_SECONDS = env_float("YUANQU_TASK_STALE_SECONDS", 120)
+YUANQU_TASK_MAX_ATTEMPTS = env_int("YUANQU_TASK_MAX_ATTEMPTS", 3)
+# A report download handed to the worker is awaited this long in the request before the
+# page moves on to the report's job page (yuanqu.reports.jobs).
+YUANQU_REPORT_WAIT_SECONDS = env_float("YUANQU_REPORT_WAIT_SECONDS", 15)
+# How often the worker looks for due periodic commands (ModuleSpec.periodic_commands).
+YUANQU_PERIODIC_CHECK_SECONDS = env_float("YUANQU_PERIODIC_CHECK_SECONDS", 60)
 
 # Reporting periods users may enter (imports, API, pages, CLI): YYYY-MM. An empty maximum means
 # December of next year, worked out on each use (DECISIONS.md "Data integrity").

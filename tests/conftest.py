@@ -64,24 +64,13 @@ def demo_db(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def gate(monkeypatch):
-    """Hold background import jobs before they start reading, so a test can look at 处理中;
-    the jobs are released and joined at teardown."""
-    import threading
+def run_tasks():
+    """Run the queued background tasks (imports …) in the test's own process and connection:
+    a large upload waits in the queue (database backend, no worker) until the test calls this,
+    so it can look at 排队中 first. Returns how many tasks ran."""
+    from yuanqu.jobs.services import run_queued
 
-    from yuanqu.imports import services
-
-    event = threading.Event()
-    real = services.web_import
-
-    def gated(**kwargs):
-        assert event.wait(60), "the test never opened the gate"
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "web_import", gated)
-    yield event
-    event.set()  # never leave a thread waiting
-    services.wait_for_jobs(timeout=120)
+    return run_queued
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,10 @@
 """What only a browser shows of a background import: htmx polls the progress bar every second
 and the page reloads by itself (HX-Refresh) into the preview, then into the result.
 
-The job is held at a gate while the page is looked at, and the page's polls are refused while
-the job runs: on the in-memory SQLite test database (shared cache) a poll reading a table the
-job is writing fails at once instead of waiting, which would make the test flaky; in production
-(SQLite in WAL mode, or PostgreSQL) readers never block on a writer.
+The job waits in the task queue (no worker) while the page is looked at; the test then runs the
+queue itself (`run_tasks`). The page's polls are refused while the job runs: a poll reading a
+table the job is writing could otherwise meet the test database's lock and make the test flaky;
+in production (SQLite in WAL mode, or PostgreSQL) readers never block on a writer.
 """
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ from __future__ import annotations
 import pytest
 
 from tests.economy.factories import write_xlsx
-from yuanqu.imports import progress as job_progress
-from yuanqu.imports import services
-from yuanqu.imports.models import ImportRecord
+from yuanqu.imports.models import ImportRecord, ProgressStage
 
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_progress_bar_polls_then_the_page_reloads_into_the_result(
-    browser, live_server, settings, tmp_path, gate
+    browser, live_server, settings, tmp_path, run_tasks
 ):
     from yuanqu.demo.registry import load_registry
     from yuanqu.demo.users import load_users
@@ -59,28 +57,27 @@ def test_progress_bar_polls_then_the_page_reloads_into_the_result(
     with page.expect_navigation():
         page.click("form.upload-form button[type=submit]")
 
-    # 处理中: the bar is there, and what the job reports shows up without a reload.
+    # 排队中, then what the job reports shows up without a reload.
     page.wait_for_selector("#import-progress progress")
-    assert page.locator("#import-progress").inner_text().startswith("预览：已读取 0 行")
+    assert page.locator("#import-progress").inner_text().startswith("排队中：等待后台处理进程校验")
     record = ImportRecord.objects.get()
-    job_progress.report(record, rows=2000, estimate=4000, stage="preview")
+    ImportRecord.objects.filter(pk=record.pk).update(
+        progress_stage=ProgressStage.READING, progress_rows=2000, progress_estimate=4000
+    )
     page.wait_for_selector("text=已读取 2,000 行（约 4,000 行）")
     assert page.get_attribute("#import-progress progress", "max") == "4000"
 
     hold["polls"] = True
-    gate.set()
-    services.wait_for_jobs(timeout=120)
+    assert run_tasks() == 1
     hold["polls"] = False
     page.wait_for_selector("button:has-text('确认导入')")  # reloaded into the preview
     assert page.locator("#import-progress").count() == 0
     assert "已预览" in page.locator("dl.facts").inner_text()
 
-    gate.clear()
     page.click("button:has-text('确认导入')")
-    page.wait_for_selector("text=导入：已读取 0 行")
+    page.wait_for_selector("text=排队中：等待后台处理进程导入")
     hold["polls"] = True
-    gate.set()
-    services.wait_for_jobs(timeout=120)
+    assert run_tasks() == 1
     hold["polls"] = False
     page.wait_for_selector("dl.facts dd:has-text('已导入')")
     assert page.locator("#import-progress").count() == 0

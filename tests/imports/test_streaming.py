@@ -350,16 +350,18 @@ def test_a_dry_run_opens_no_transaction_a_commit_one(park, tmp_path, monkeypatch
     real_feed = EnterpriseReportImporter.feed
 
     def feed(self, rows, preview, *, write):
-        seen.append(connection.in_atomic_block)
+        seen.append((write, connection.in_atomic_block))
         return real_feed(self, rows, preview, write=write)
 
     monkeypatch.setattr(EnterpriseReportImporter, "feed", feed)
     ent = make_enterprise(park, 160, "事务企业")
     path = write_xlsx(tmp_path / "tx.xlsx", H, [[ent.credit_code, ent.name, "2022-06", 1, 1]])
     run_import(path, kind="enterprise-reports", dry_run=True)
+    assert seen == [(False, False)]  # no write lock while previewing (SQLite: BEGIN IMMEDIATE)
     run_import(path, kind="enterprise-reports")
-    # No write lock held while previewing (SQLite takes it at BEGIN IMMEDIATE).
-    assert seen == [False, True]
+    # A commit checks and stages outside any transaction, then writes the staged chunk inside
+    # the one transaction.
+    assert seen == [(False, False), (False, False), (True, True)]
 
 
 def test_names_like_formulas_export_as_text_and_import_back_unchanged(park, tmp_path):

@@ -55,3 +55,34 @@ def test_insert_rows_matches_bulk_create():
     assert got == expected
     assert got[0]["unit"] == "千元"  # a field not named takes its default
     assert got[1]["extra"] == {"201": {"ytd": "5000"}}
+
+
+def test_update_rows_matches_bulk_update():
+    from yuanqu.core.bulk import update_rows
+
+    park = make_park("BU", "批量更新园区")
+    a, b = make_enterprise(park, 1, "甲"), make_enterprise(park, 2, "乙")
+    for year in (2022, 2023):
+        EnterpriseReport.objects.bulk_create(
+            [
+                EnterpriseReport(enterprise=e, park=park, year=year, month=9, output_ytd=1)
+                for e in (a, b)
+            ]
+        )
+    changes = {
+        a.pk: (Decimal("1234.5678"), None, {"201": {"ytd": "5000"}}, True),
+        b.pk: (Decimal("-0.5"), Decimal("7"), {}, False),
+    }
+    fields = ("output_ytd", "profit_ytd", "extra", "correction")
+    by_django = list(EnterpriseReport.objects.filter(year=2022))
+    for r in by_django:
+        for name, value in zip(fields, changes[r.enterprise_id], strict=True):
+            setattr(r, name, value)
+    EnterpriseReport.objects.bulk_update(by_django, fields)
+    ours = EnterpriseReport.objects.filter(year=2023).values_list("pk", "enterprise_id")
+    assert update_rows(EnterpriseReport, fields, [(*changes[e], pk) for pk, e in ours]) == 2
+    got = _stored(year=2023)
+    for row in got:
+        row["year"] = 2022
+    assert got == _stored(year=2022)
+    assert got[0]["extra"] == {"201": {"ytd": "5000"}} and got[1]["profit_ytd"] == Decimal("7")

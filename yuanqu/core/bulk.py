@@ -119,3 +119,55 @@ def _preparer(
         return field.get_db_prep_save(value, connection)
 
     return prepare
+
+
+def update_rows(
+    model: type[models.Model],
+    field_names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 5000,
+) -> int:
+    """UPDATE `model`'s rows: each row is its new values in `field_names` order, then its
+    primary key. One prepared `UPDATE … SET a = %s, b = %s WHERE id = %s` run with
+    `executemany`; returns the number of rows given. Runs in the caller's transaction.
+
+    `bulk_update` writes one `CASE WHEN id = … THEN …` per field per batch: SQLite evaluates
+    each CASE against every id of the batch, so a wide table's update grows with the batch
+    size squared (measured: 100,000 changed enterprise reports, 26 fields, batches of 500 —
+    150 s; this: about 2 s). Values are prepared as in `insert_rows`.
+    """
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    opts = model._meta
+    named = [_concrete_field(opts, name) for name in field_names]
+    prepare: list[Callable[[Any], Any] | None] = [
+        None if isinstance(f, _AS_IS) else _preparer(f, connection) for f in named
+    ]
+    special = [(i, p) for i, p in enumerate(prepare) if p is not None]
+    quote = connection.ops.quote_name
+    pk = column_name(cast(models.Field[Any, Any], opts.pk))
+    sql = (
+        f"UPDATE {quote(opts.db_table)} SET "
+        + ", ".join(f"{quote(column_name(f))} = %s" for f in named)
+        + f" WHERE {quote(pk)} = %s"
+    )
+    count = 0
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            if special:
+                values = list(row)
+                for i, p in special:
+                    values[i] = p(values[i])
+                batch.append(tuple(values))
+            else:
+                batch.append(tuple(row))
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count

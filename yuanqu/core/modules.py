@@ -3,16 +3,18 @@
 A module (经济运行, 重点项目, 招商引资 …) is one folder. Its `module.py` holds `MODULE =
 ModuleSpec(...)`: the write area it defines (which departments may be given it), its
 navigation entries, the modules holding its import kinds and exporters, the data kinds that are
-reviewed and by whom, its demo parts, report sections and kinds, cockpit cards and supervision
-rules. The platform (navigation, import page, `yuanqu demo`, `yuanqu review`, the report
-engine, the access policy) reads these declarations and nothing else, so adding a module is its
-folder plus one `INSTALLED_APPS` line — the pattern of Django's `admin.autodiscover`.
+reviewed and by whom, its demo parts, report sections and kinds, cockpit cards, supervision
+rules and periodic commands. The platform (navigation, import page, `yuanqu demo`, `yuanqu
+review`, the report engine, the access policy, the background worker) reads these declarations
+and nothing else, so adding a module is its folder plus one `INSTALLED_APPS` line — the pattern
+of Django's `admin.autodiscover`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
@@ -114,6 +116,20 @@ class SupervisionRule:
 
 
 @dataclass(frozen=True)
+class PeriodicCommand:
+    """A check or clean-up a module wants run every so often: `args` are what follows
+    `yuanqu` on a command line (("tasks", "recover")). The worker beside `make demo` runs the
+    due ones every minute, a deployment's cron runs `yuanqu tasks periodic` (docs/deploy.md);
+    `every` is the least time between two runs, kept in the database so that several workers
+    and cron never run one twice in that time."""
+
+    name: str
+    label: str
+    args: tuple[str, ...]
+    every: timedelta
+
+
+@dataclass(frozen=True)
 class ModuleSpec:
     """Everything a module declares about itself (see the module docstring)."""
 
@@ -137,6 +153,7 @@ class ModuleSpec:
     report_kinds: tuple[ReportKind, ...] = ()
     cockpit_cards: tuple[CockpitCard, ...] = ()
     supervision_rules: tuple[SupervisionRule, ...] = ()
+    periodic_commands: tuple[PeriodicCommand, ...] = ()
     # Departments seeded for a new park (code, name) that are given this write area.
     departments: tuple[tuple[str, str], ...] = field(default=())
     # Summary tables the module keeps in step with its data (core/summaries.py).
@@ -216,6 +233,18 @@ def cockpit_cards() -> list[CockpitCard]:
 
 def supervision_rules() -> list[SupervisionRule]:
     return [r for m in modules() for r in m.supervision_rules]
+
+
+def periodic_commands() -> dict[str, PeriodicCommand]:
+    """Periodic commands of every installed module, by name (a name declared twice is an
+    error, as for modules)."""
+    found: dict[str, PeriodicCommand] = {}
+    for m in modules():
+        for c in m.periodic_commands:
+            if c.name in found:
+                raise RuntimeError(f"定时命令重复：{c.name}")
+            found[c.name] = c
+    return found
 
 
 def import_all(attribute: str) -> Iterator[str]:

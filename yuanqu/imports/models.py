@@ -6,6 +6,14 @@ from django.conf import settings
 from django.db import models
 
 
+class ProgressStage(models.TextChoices):
+    """Where a background import is (ImportRecord.progress_stage)."""
+
+    QUEUED = "queued", "排队中"
+    READING = "reading", "读取校验"
+    WRITING = "writing", "写入中"
+
+
 class ImportRecord(models.Model):
     """One import attempt: who, when, which file (name and SHA-256) and what it did."""
 
@@ -44,6 +52,19 @@ class ImportRecord(models.Model):
     duration_ms = models.PositiveIntegerField("耗时(毫秒)", default=0)
     stored_file = models.CharField("暂存文件", max_length=255, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True, null=True)
+    # A background import (yuanqu.imports.tasks): the task that runs it, the claim of the run
+    # that currently owns the record (a task run again after its worker died claims it anew;
+    # the engine writes only for the current claim), and its progress — written in short
+    # transactions of their own while rows are read and staged, so every app server's page
+    # sees them.
+    task_id = models.CharField("后台任务", max_length=64, blank=True)
+    attempt = models.CharField("执行标识", max_length=32, blank=True)
+    progress_stage = models.CharField(
+        "处理阶段", max_length=16, choices=ProgressStage.choices, blank=True
+    )
+    progress_rows = models.PositiveIntegerField("已读取行数", default=0)
+    progress_estimate = models.PositiveIntegerField("预计行数", null=True, blank=True)
+    progress_at = models.DateTimeField("进度更新时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "导入记录"

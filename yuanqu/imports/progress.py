@@ -1,33 +1,29 @@
-"""Progress of a background web import, kept in Django's cache.
+"""Progress of a background import, kept on its ImportRecord (`progress_*` fields).
 
-Not in the database: a commit runs inside one long transaction, so anything it wrote there
-(rows read so far included) stays invisible to the page that polls until the very end. The
-cache is file-based (settings.CACHES) so every worker process serving the poll sees it.
-
-Each entry doubles as the job's heartbeat: `at` is refreshed every 1,000 rows, and a record
-still 处理中 with no sign of life for `STALE_AFTER` is shown as interrupted.
+In the database, so every app server's page sees it: the task running the import
+(`yuanqu.imports.tasks`) writes it in short transactions of its own while the file is read,
+checked and staged — possible because no write transaction is open then (`imports.engine`) —
+and marks 写入中 just before the one short write transaction. `progress_at` doubles as the
+job's sign of life; the worker's heartbeat (`yuanqu.jobs`) is what recovery goes by.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime, timedelta
-from typing import Literal, TypedDict
+import time
+from datetime import datetime, timedelta
+from typing import TypedDict
 
-from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
-from yuanqu.imports.models import ImportRecord
+from yuanqu.imports.models import ImportRecord, ProgressStage
 
-Stage = Literal["preview", "commit"]
-STAGE_LABELS: dict[str, str] = {"preview": "预览", "commit": "导入"}
-# The engine reports every 1,000 rows; only the work after the last row (planning, the final
-# writes) is silent, and a whole 470,000-row import took under five minutes (BENCHMARKS.md).
-# Ten minutes without a sign of life means the process that ran the job has ended.
+# The import task writes progress at most this often (the engine reports every 1,000 rows).
+WRITE_EVERY_SECONDS = 1.0
+# A record 处理中 whose job has shown no sign of life for this long is shown as interrupted.
+# The engine reports every 1,000 rows and a write transaction lasts seconds, so ten minutes of
+# silence means the worker died and the task was given up (`yuanqu tasks recover` runs a task
+# again long before that).
 STALE_AFTER = timedelta(minutes=10)
-# Long enough to outlive any import; short enough that entries of killed jobs go away.
-TIMEOUT_SECONDS = 6 * 3600
 
 
 class Progress(TypedDict):
@@ -35,61 +31,69 @@ class Progress(TypedDict):
     estimate: int | None
     stage: str
     stage_label: str
-    at: datetime
+    at: datetime | None
 
 
-def key(record: ImportRecord) -> str:
-    """Cache key of one record's progress, unique per database and per record.
-
-    The cache directory (VAR_DIR/cache) outlives the database and is shared by everything
-    using the same VAR_DIR: a SQLite and a PostgreSQL instance, a re-created demo database,
-    parallel test workers. Ids repeat across those, so the key also holds the database name
-    and the record's creation time (microseconds).
-    """
-    created = record.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%f")
-    raw = f"{connection.settings_dict['NAME']}|{record.pk}|{created}"
-    return "yuanqu:import-progress:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+def stage_label(record: ImportRecord) -> str:
+    """排队中 / 预览 / 导入 / 写入中 — what the page calls the job's current stage."""
+    if record.progress_stage == ProgressStage.QUEUED:
+        return "排队中"
+    if record.progress_stage == ProgressStage.WRITING:
+        return "写入中"
+    return "预览" if record.dry_run else "导入"
 
 
-def report(record: ImportRecord, *, rows: int, estimate: int | None, stage: Stage) -> None:
-    """Store how far the job got; `estimate` is the approximate number of data rows, if known."""
-    value = {"rows": rows, "estimate": estimate, "stage": stage, "at": timezone.now()}
-    cache.set(key(record), value, timeout=TIMEOUT_SECONDS)
-
-
-def read(record: ImportRecord) -> Progress | None:
-    value = cache.get(key(record))
-    if not value:
-        return None
+def read(record: ImportRecord) -> Progress:
     return Progress(
-        rows=int(value["rows"]),
-        estimate=value["estimate"],
-        stage=value["stage"],
-        stage_label=STAGE_LABELS.get(value["stage"], value["stage"]),
-        at=value["at"],
+        rows=record.progress_rows,
+        estimate=record.progress_estimate,
+        stage=record.progress_stage,
+        stage_label=stage_label(record),
+        at=record.progress_at,
     )
 
 
-def clear(record: ImportRecord) -> None:
-    cache.delete(key(record))
+class Reporter:
+    """The engine's `progress(rows, estimate)` and `on_phase(name)` for one run of an import:
+    written on the record, only while the run still owns it (`attempt`), at most every
+    WRITE_EVERY_SECONDS (the last report, every row read, always)."""
+
+    def __init__(self, record_id: int, attempt: str) -> None:
+        self.record_id = record_id
+        self.attempt = attempt
+        self._last = 0.0
+
+    def _write(self, **fields: object) -> None:
+        ImportRecord.objects.filter(
+            pk=self.record_id, attempt=self.attempt, status=ImportRecord.Status.RUNNING
+        ).update(progress_at=timezone.now(), **fields)
+
+    def __call__(self, rows: int, estimate: int | None) -> None:
+        now = time.monotonic()
+        if estimate != rows and now - self._last < WRITE_EVERY_SECONDS:
+            return
+        self._last = now
+        self._write(progress_rows=rows, progress_estimate=estimate)
+
+    def phase(self, name: str) -> None:
+        if name == "writing":
+            self._write(progress_stage=ProgressStage.WRITING)
 
 
-def last_seen(record: ImportRecord, current: Progress | None = None) -> datetime:
+def last_seen(record: ImportRecord) -> datetime:
     """The job's last sign of life: its last progress report or the record's last save."""
     seen = [record.updated_at or record.created_at]
-    if current is not None:
-        seen.append(current["at"])
+    if record.progress_at is not None:
+        seen.append(record.progress_at)
     return max(seen)
 
 
-def is_interrupted(
-    record: ImportRecord, current: Progress | None = None, *, now: datetime | None = None
-) -> bool:
-    """A record still 处理中 whose job has shown no sign of life for STALE_AFTER.
-
-    Its process ended (server restarted, killed): the engine commits in one transaction, so
-    nothing of it was written. Shown only; the record itself is left as it is.
-    """
+def is_interrupted(record: ImportRecord, *, now: datetime | None = None) -> bool:
+    """A record still 处理中 (not waiting in the queue) whose job has shown no sign of life for
+    STALE_AFTER: its worker died and the task was given up. Nothing of it was written (the
+    engine writes in one transaction). Shown only; the record itself is left as it is."""
     if record.status != ImportRecord.Status.RUNNING:
         return False
-    return (now or timezone.now()) - last_seen(record, current) > STALE_AFTER
+    if record.progress_stage == ProgressStage.QUEUED:
+        return False
+    return (now or timezone.now()) - last_seen(record) > STALE_AFTER

@@ -1,14 +1,13 @@
 """Web uploads: store the file, preview it, then commit the same file on confirmation.
 
-Files larger than settings.YUANQU_IMPORT_BACKGROUND_BYTES are previewed and committed in a
-background thread of the serving process (`web_import_start`); the page follows the job through
-`yuanqu.imports.progress`.
+Files larger than settings.YUANQU_IMPORT_BACKGROUND_BYTES are previewed and committed by a
+background task (`web_import_start` → `yuanqu.imports.tasks.import_upload`, run by `yuanqu
+tasks worker`); the page follows the job through its record's progress (`imports.progress`).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -16,14 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from yuanqu.accounts.models import Role, User
 from yuanqu.audit.services import audit_import
 from yuanqu.imports import progress as job_progress
 from yuanqu.imports.engine import Preview, run_import
-from yuanqu.imports.models import ImportRecord
+from yuanqu.imports.models import ImportRecord, ProgressStage
 
 logger = logging.getLogger(__name__)
 
@@ -113,11 +112,13 @@ def web_import(
     allow_deletions: bool = False,
     record: ImportRecord | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    attempt: str = "",
+    on_phase: Callable[[str], None] | None = None,
 ) -> Preview:
     """Preview or commit one stored upload, in the calling thread.
 
-    `record` (an ImportRecord the engine fills in and saves) and `progress(rows, estimate)`
-    are passed through to the engine.
+    `record` (an ImportRecord the engine fills in and saves), `progress(rows, estimate)`,
+    `attempt` and `on_phase` are passed through to the engine (`run_import`).
     """
     kind, mode = _for_user(user, kind, mode)
     preview = run_import(
@@ -134,6 +135,8 @@ def web_import(
         file_name=path.name,
         record=record,
         progress=progress,
+        attempt=attempt,
+        on_phase=on_phase,
     )
     if preview.record_id is not None:  # the engine always records a preview
         ImportRecord.objects.filter(pk=preview.record_id).update(stored_file=str(path))
@@ -144,12 +147,6 @@ def web_import(
 def runs_in_background(path: Path) -> bool:
     """Whether a stored upload is large enough to be imported in a background job."""
     return path.stat().st_size > settings.YUANQU_IMPORT_BACKGROUND_BYTES
-
-
-# Background jobs this process started, by record id, so that tests (or a clean shutdown) can
-# wait for them. Finished threads are dropped whenever a new job is registered.
-_jobs: dict[int, threading.Thread] = {}
-_jobs_lock = threading.Lock()
 
 
 def web_import_start(
@@ -164,12 +161,15 @@ def web_import_start(
     reason: str = "",
     allow_deletions: bool = False,
 ) -> ImportRecord:
-    """Create the import record (处理中) and run `web_import` on it in a daemon thread.
+    """Create the import record (处理中, 排队中) and enqueue the task that runs `web_import`
+    on it (`yuanqu.imports.tasks.import_upload`).
 
-    The record is saved here, with its stored file, so the detail page (and later 确认导入)
-    can be shown at once. The thread starts only once the record is committed: its own
-    database connection could not see the record before.
+    The record is saved first, with its stored file, so the detail page (and later 确认导入)
+    can be shown at once. With the database backend the task waits for a worker; the
+    "immediate" backend runs it before this returns.
     """
+    from yuanqu.imports.tasks import import_upload
+
     kind, mode = _for_user(user, kind, mode)
     record = ImportRecord.objects.create(
         kind=kind or "",
@@ -182,63 +182,115 @@ def web_import_start(
         dry_run=dry_run,
         status=ImportRecord.Status.RUNNING,
         stored_file=str(path),
+        progress_stage=ProgressStage.QUEUED,
+        progress_at=timezone.now(),
     )
-    stage: job_progress.Stage = "preview" if dry_run else "commit"
-    job_progress.report(record, rows=0, estimate=None, stage=stage)
-    thread = threading.Thread(
-        target=_run_job,
-        name=f"yuanqu-import-{record.pk}",
-        daemon=True,
-        kwargs={
-            "record": record,
-            "stage": stage,
-            "user": user,
-            "path": path,
-            "kind": kind,
-            "park": park,
-            "period": period,
-            "mode": mode,
-            "dry_run": dry_run,
-            "reason": reason,
-            "allow_deletions": allow_deletions,
-        },
+    result = import_upload.enqueue(
+        record_id=record.pk, reason=reason, allow_deletions=allow_deletions
     )
-
-    def start() -> None:
-        with _jobs_lock:
-            for pk in [pk for pk, t in _jobs.items() if not t.is_alive()]:
-                del _jobs[pk]
-            _jobs[record.pk] = thread
-        thread.start()
-
-    transaction.on_commit(start)
+    ImportRecord.objects.filter(pk=record.pk).update(task_id=str(result.id))
+    record.refresh_from_db()
     return record
 
 
-def _run_job(*, record: ImportRecord, stage: job_progress.Stage, **kwargs: Any) -> None:
-    def report(rows: int, estimate: int | None) -> None:
-        job_progress.report(record, rows=rows, estimate=estimate, stage=stage)
+def import_claim(*, record_id: int) -> str | None:
+    """Claim import record `record_id` for one run of its task: a fresh `attempt` token, in a
+    short transaction holding the record's row lock. None when the record is no longer
+    处理中 (finished by an earlier run, or gone): the run then does nothing."""
+    with transaction.atomic():
+        record = ImportRecord.objects.select_for_update().filter(pk=record_id).first()
+        if record is None or record.status != ImportRecord.Status.RUNNING:
+            return None
+        record.attempt = uuid.uuid4().hex
+        record.progress_stage = ProgressStage.READING
+        record.progress_rows = 0
+        record.progress_estimate = None
+        record.progress_at = timezone.now()
+        record.save(
+            update_fields=[
+                "attempt",
+                "progress_stage",
+                "progress_rows",
+                "progress_estimate",
+                "progress_at",
+            ]
+        )
+        return record.attempt
 
+
+def import_run_task(
+    *, record_id: int, reason: str = "", allow_deletions: bool = False
+) -> dict[str, Any]:
+    """The body of the import task (`yuanqu.imports.tasks.import_upload`): claim the record,
+    then preview or commit its stored file with progress on the record. Returns what the task
+    result keeps: the record, and its status or why nothing was done."""
+    from yuanqu.core.periods import parse_period
+    from yuanqu.imports.engine import Superseded
+
+    attempt = import_claim(record_id=record_id)
+    if attempt is None:
+        status = ImportRecord.objects.filter(pk=record_id).values_list("status", flat=True)
+        return {"record": record_id, "skipped": True, "status": status.first()}
+    record = ImportRecord.objects.select_related("user", "park").get(pk=record_id)
+    if record.user is None or not record.stored_file:
+        _mark_failed(record, attempt)
+        return {"record": record_id, "status": ImportRecord.Status.FAILED}
+    reporter = job_progress.Reporter(record_id, attempt)
     try:
-        web_import(record=record, progress=report, **kwargs)
+        preview = web_import(
+            user=record.user,
+            path=Path(record.stored_file),
+            kind=record.kind or None,
+            park=record.park,
+            period=parse_period(record.period) if record.period else None,
+            mode=record.mode,
+            dry_run=record.dry_run,
+            reason=reason,
+            allow_deletions=allow_deletions,
+            record=record,
+            progress=reporter,
+            attempt=attempt,
+            on_phase=reporter.phase,
+        )
+    except Superseded:
+        return {"record": record_id, "superseded": True}
     except Exception:
-        logger.exception("Background import %s failed", record.pk)
-        _mark_failed(record)
-    finally:
-        job_progress.clear(record)
-        # This thread's connections are not closed by any request cycle.
-        connections.close_all()
+        logger.exception("Background import %s failed", record_id)
+        _mark_failed(record, attempt)
+        raise
+    return {"record": record_id, "status": record.status, "committed": preview.committed}
 
 
-def _mark_failed(record: ImportRecord) -> None:
-    """Record an unexpected failure so the page stops waiting.
+def import_requeued(*, record_id: int | None) -> None:
+    """Its task is back in the queue (its worker died): the page shows 排队中 again."""
+    if record_id is None:
+        return
+    ImportRecord.objects.filter(pk=record_id, status=ImportRecord.Status.RUNNING).update(
+        progress_stage=ProgressStage.QUEUED, progress_at=timezone.now()
+    )
 
-    The engine writes inside one transaction, which the exception rolled back: nothing of the
-    file was written.
-    """
+
+def import_abandoned(*, record_id: int | None) -> None:
+    """Its task was given up after its workers died too often: the record fails."""
+    if record_id is None:
+        return
+    record = ImportRecord.objects.filter(pk=record_id).first()
+    if record is not None:
+        _mark_failed(
+            record,
+            record.attempt,
+            "后台处理进程多次中断，导入已停止，未写入任何数据。请稍后重新上传；如仍出现请联系管理员。",
+        )
+
+
+def _mark_failed(record: ImportRecord, attempt: str, message: str = "") -> None:
+    """Record an unexpected failure so the page stops waiting — only while the run still owns
+    the record. The engine writes in one transaction, which the exception rolled back: nothing
+    of the file was written."""
     issue = {
         "level": "error",
-        "message": "导入过程中出现意外错误（已记入服务器日志），未写入任何数据。"
+        "message": message
+        or "导入过程中出现意外错误（已记入服务器日志），未写入任何数据。"
         "请重新上传；如仍出错请联系管理员。",
         "sheet": "",
         "row": None,
@@ -246,7 +298,9 @@ def _mark_failed(record: ImportRecord) -> None:
         "field": "",
     }
     try:
-        ImportRecord.objects.filter(pk=record.pk, status=ImportRecord.Status.RUNNING).update(
+        ImportRecord.objects.filter(
+            pk=record.pk, status=ImportRecord.Status.RUNNING, attempt=attempt
+        ).update(
             status=ImportRecord.Status.FAILED,
             counts={
                 "rows": 0,
@@ -262,11 +316,3 @@ def _mark_failed(record: ImportRecord) -> None:
         )
     except Exception:
         logger.exception("Could not mark import %s as failed", record.pk)
-
-
-def wait_for_jobs(timeout: float | None = None) -> None:
-    """Wait for the background imports this process started (tests, a clean shutdown)."""
-    with _jobs_lock:
-        threads = list(_jobs.values())
-    for thread in threads:
-        thread.join(timeout)

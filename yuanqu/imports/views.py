@@ -21,7 +21,7 @@ from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.imports import progress as job_progress
 from yuanqu.imports import services, status, workbooks
 from yuanqu.imports.engine import IMPORTERS, kind_label, load_kinds
-from yuanqu.imports.models import ImportRecord, Reminder
+from yuanqu.imports.models import ImportRecord, ProgressStage, Reminder
 from yuanqu.imports.selectors import import_get_for, import_list_for
 
 
@@ -209,20 +209,31 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _job(record: ImportRecord) -> dict[str, object]:
-    """What the page shows of a running job: rows read, the estimate, the stage, or 已中断."""
+    """What the page shows of a running job: its stage (排队中 / 预览 / 导入 / 写入中), rows
+    read and the estimate, 已中断, and whether a worker is there to run a queued one."""
     current = job_progress.read(record)
-    stage = "preview" if record.dry_run else "commit"
-    rows = current["rows"] if current else 0
-    estimate = current["estimate"] if current else None
+    rows, estimate = current["rows"], current["estimate"]
+    queued = record.progress_stage == ProgressStage.QUEUED
     return {
         "rows": rows,
         "estimate": estimate,
         # Grouped by thousands whatever the locale (zh-hans formats numbers without grouping).
         "rows_text": f"{rows:,}",
         "estimate_text": f"{estimate:,}" if estimate else "",
-        "stage_label": current["stage_label"] if current else job_progress.STAGE_LABELS[stage],
-        "interrupted": job_progress.is_interrupted(record, current),
+        "stage_label": current["stage_label"],
+        "queued": queued,
+        "writing": record.progress_stage == ProgressStage.WRITING,
+        "no_worker": queued and not _worker_alive(),
+        "interrupted": job_progress.is_interrupted(record),
     }
+
+
+def _worker_alive() -> bool:
+    """Whether any background worker beats (only asked for a queued job; a database backend
+    without a worker leaves the job waiting, and the page says so)."""
+    from yuanqu.jobs.services import workers_alive
+
+    return bool(workers_alive())
 
 
 @login_required

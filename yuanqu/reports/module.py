@@ -1,6 +1,8 @@
 """报告: the module's declaration (yuanqu.core.modules)."""
 
-from yuanqu.core.modules import ModuleSpec, NavEntry, ReportKind
+from datetime import timedelta
+
+from yuanqu.core.modules import ModuleSpec, NavEntry, PeriodicCommand, ReportKind
 
 MODULE = ModuleSpec(
     key="reports",
@@ -13,4 +15,12 @@ MODULE = ModuleSpec(
     report_sections=("yuanqu.reports.sections",),
     report_kinds=(ReportKind("annual", "年度工作总结"), ReportKind("monthly", "月度经济运行分析")),
     departments=(("DZB", "党政办"),),
+    periodic_commands=(
+        PeriodicCommand(
+            "report-files",
+            "清理 7 天前由后台生成的报告文件",
+            ("report-files", "--days", "7"),
+            timedelta(days=1),
+        ),
+    ),
 )

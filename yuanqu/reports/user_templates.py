@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import re
 import sys
-import threading
 import time
 from pathlib import Path
 from types import FrameType
@@ -176,41 +175,34 @@ class _Deadline(RenderLimit):
 
 
 def _run_limited(render: Any, seconds: float) -> None:
-    """Run `render()` in a worker thread with a wall-clock limit.
+    """Run `render()` with a wall-clock limit, in the calling thread.
 
-    The worker traces only the compiled template's own frames (Jinja names their code
-    "<template>") and raises there once the deadline passes, so a runaway loop stops within
-    a line; the caller stops waiting at the deadline whatever the worker is doing.
+    Only the compiled template's own frames (Jinja names their code "<template>") are traced,
+    and the trace raises there once the deadline passes, so a runaway loop stops within a
+    line. No thread of its own: a render runs in a background task's worker
+    (`yuanqu.reports.tasks`) or, without a worker, in the request — either way the caller
+    waits for it, and the range, size and power limits of `LimitedSandbox` bound what a single
+    line can do. The caller's own trace function (a debugger, coverage) is restored after.
     """
     deadline = time.monotonic() + seconds
-    outcome: dict[str, BaseException] = {}
 
     def local(frame: FrameType, event: str, arg: Any) -> Any:
         if time.monotonic() > deadline:
             raise _Deadline(f"模板渲染超过 {seconds:g} 秒，已停止：请检查模板中的循环")
         return local
 
+    previous = sys.gettrace()
+
     def tracer(frame: FrameType, event: str, arg: Any) -> Any:
         if event == "call" and frame.f_code.co_filename == "<template>":
             return local
-        return None
+        return previous(frame, event, arg) if previous is not None else None
 
-    def work() -> None:
-        sys.settrace(tracer)
-        try:
-            render()
-        except BaseException as exc:  # handed to the caller's thread
-            outcome["error"] = exc
-        finally:
-            sys.settrace(None)
-
-    worker = threading.Thread(target=work, name="yuanqu-template-render", daemon=True)
-    worker.start()
-    worker.join(seconds + 0.5)
-    if worker.is_alive():
-        raise _Deadline(f"模板渲染超过 {seconds:g} 秒，已停止：请检查模板中的循环")
-    if "error" in outcome:
-        raise outcome["error"]
+    sys.settrace(tracer)
+    try:
+        render()
+    finally:
+        sys.settrace(previous)
 
 
 def _open(source: str | Path | IO[bytes]) -> DocxTemplate:

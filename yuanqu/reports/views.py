@@ -4,6 +4,7 @@ user's scope get 404, as everywhere else."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
@@ -12,8 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from yuanqu.accounts import policy
 from yuanqu.accounts.policy import route_policy
@@ -23,7 +26,7 @@ from yuanqu.core.modules import report_kinds
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.economy.selectors import latest_period
 from yuanqu.registry.models import Park
-from yuanqu.reports import services, user_templates
+from yuanqu.reports import jobs, services, user_templates
 from yuanqu.reports.engine import BASE_VARIABLES, Report, ReportError, catalogue, docx_variables
 from yuanqu.reports.models import ReportTemplate
 from yuanqu.reports.pdf import PdfConversionError, PdfUnavailable, soffice_available
@@ -77,7 +80,11 @@ class Params:
 
 
 def _params(request: HttpRequest, park: Park) -> Params:
-    get = request.GET
+    return params_from(request.GET, park)
+
+
+def params_from(get: Mapping[str, str], park: Park) -> Params:
+    """The report a page or a download link asks for (its GET parameters), for `park`."""
     kind = get.get("kind", "annual")
     if kind not in report_kinds():
         raise ReportError(f"报告类型只能是：{'、'.join(report_kinds().values())}")
@@ -94,6 +101,10 @@ def _params(request: HttpRequest, park: Park) -> Params:
 
 
 def _build(params: Params, park: Park) -> Report:
+    return build_report(params, park)
+
+
+def build_report(params: Params, park: Park) -> Report:
     if params.kind == "monthly":
         report = services.monthly_report(
             park=park, period=params.period, include_submitted=params.include_submitted
@@ -178,31 +189,82 @@ def download(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "docx")
     if fmt not in services.FORMATS:
         raise Http404("格式只能是 docx、pdf、html")
+    template_id = request.GET.get("template")
+    if template_id and not template_id.isdecimal():
+        raise Http404("模板不存在")
+    if template_id and not ReportTemplate.objects.filter(park=park, pk=template_id).exists():
+        raise Http404("模板不存在")
+    if jobs.in_background():
+        return _download_by_worker(request, park)
     try:
-        params = _params(request, park)
-        report = _build(params, park)
-        template_id = request.GET.get("template")
-        if template_id and not template_id.isdecimal():
-            raise Http404("模板不存在")
-        if template_id:
-            if not template_id.isdigit():
-                raise ReportError(f"模板编号“{template_id[:20]}”无效：请在模板列表中选择")
-            tpl = ReportTemplate.objects.filter(park=park, pk=template_id, kind=report.kind).first()
-            if tpl is None:
-                raise Http404("模板不存在")
-            with tpl.file.open("rb") as stream:
-                data = user_templates.render_template(stream, report)
-            _audit_download(request, report, "docx", template=tpl)
-            return _file_response(data, "docx", report.title)
-        data = services.render(report, fmt)
+        made = jobs.report_file(park=park, query=request.GET)
     except (PeriodError, ReportError, user_templates.TemplateCheckError) as exc:
         messages.error(request, str(exc))
         return redirect(f"/reports/?{request.GET.urlencode()}")
     except (PdfUnavailable, PdfConversionError) as exc:
         messages.error(request, f"{exc}。可先下载 Word 版本。")
         return redirect(f"/reports/?{request.GET.urlencode()}")
-    _audit_download(request, report, fmt)
-    return _file_response(data, fmt, report.title)
+    _audit_download(request, made.report, made.fmt, template=made.template)
+    return _file_response(made.data, made.fmt, made.report.title)
+
+
+def _download_by_worker(request: HttpRequest, park: Park) -> HttpResponse:
+    """The render goes to the worker (`yuanqu.reports.jobs`); the file comes back in this
+    response when it is ready within YUANQU_REPORT_WAIT_SECONDS, else its job page follows."""
+    result = jobs.enqueue_and_wait(user_id=request.user.pk, park=park, query=request.GET)
+    if result.is_finished:
+        return _job_file(request, park, result)
+    return redirect(_job_url(park, result))
+
+
+def _job_url(park: Park, result) -> str:
+    return f"{reverse('reports:job')}?{urlencode({'park': park.code, 'id': result.id})}"
+
+
+def _job_error(result) -> str | None:
+    """Why a finished render has no file to give (None: it has one)."""
+    value = result.return_value if result.status == "SUCCESSFUL" else None
+    if not value or not value.get("file"):
+        return (value or {}).get("error") or "报告生成失败（已记入服务器日志）：请重试或联系管理员"
+    if jobs.stored(value["file"]) is None:
+        return "报告文件已过期被清理：请重新生成"
+    return None
+
+
+def _job_file(request: HttpRequest, park: Park, result) -> HttpResponse:
+    """A finished render: its file (the download, audited), or its error on the reports page."""
+    error = _job_error(result)
+    if error is not None:
+        messages.error(request, error)
+        query = {k: v for k, v in result.kwargs["query"].items() if k != "format"}
+        return redirect(f"/reports/?{urlencode(query)}")
+    value = result.return_value
+    detail = {"kind": value["kind"], "title": value["title"], "format": value["format"]}
+    if value.get("template"):
+        detail["template"] = value["template"]
+    audit_request(request, event="report_download", park=park, detail=detail)
+    return _file_response(jobs.stored(value["file"]) or b"", value["format"], value["title"])
+
+
+@login_required
+@require_GET
+@route_policy(read="park_wide")
+def job(request: HttpRequest) -> HttpResponse:
+    """A report being made by the worker: 生成中 (the page polls), then the file's link; only
+    for the user who asked, in the park it is for."""
+    park = _park(request)
+    result = jobs.job_result(request.GET.get("id", ""), user=request.user, park=park)
+    if result is None:
+        messages.error(request, "报告任务不存在、已过期或不属于您：请重新生成")
+        return redirect(f"/reports/?{urlencode({'park': park.code})}")
+    if result.is_finished and request.htmx:
+        return HttpResponseClientRefresh()  # the whole page: the link, or the error
+    if result.is_finished and (request.GET.get("download") == "1" or _job_error(result)):
+        return _job_file(request, park, result)
+    context = {"park": park, "result": result, "url": _job_url(park, result)}
+    if request.htmx:
+        return render(request, "reports/_job.html", context)
+    return render(request, "reports/job.html", context)
 
 
 def _audit_download(
