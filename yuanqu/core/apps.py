@@ -16,3 +16,11 @@ class CoreConfig(AppConfig):
 
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(update_last_login_tolerant, dispatch_uid="update_last_login")
+
+        # Every committed write to the data raises the data version (core.versions).
+        from django.db.models.signals import post_delete, post_save
+
+        from yuanqu.core.versions import on_write
+
+        post_save.connect(on_write, dispatch_uid="yuanqu_data_version_save")
+        post_delete.connect(on_write, dispatch_uid="yuanqu_data_version_delete")

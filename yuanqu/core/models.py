@@ -37,3 +37,17 @@ class QuarantinedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}#{self.object_pk}.{self.field} = {self.raw}"
+
+
+class DataVersion(models.Model):
+    """One counter, raised after every committed write to the platform's data (`core.versions`):
+    a computed page cached under the version it read can never be served after a change."""
+
+    version = models.BigIntegerField("数据版本", default=0)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -67,12 +67,18 @@ def resolve(path: str) -> Callable[..., Any]:
 
 def notify(change: Change) -> None:
     """Bring every summary that follows `change.kind` in step (call inside the transaction)."""
+    from yuanqu.core import versions
+
+    versions.changed()
     for spec in specs():
         if change.kind in spec.kinds and change.event in spec.events:
             resolve(spec.refresh)(change)
 
 
 def rebuild(park_ids: Iterable[int] | None = None) -> dict[str, int]:
+    from yuanqu.core import versions
+
+    versions.changed()
     ids = list(park_ids) if park_ids is not None else None
     return {spec.key: int(resolve(spec.rebuild)(ids)) for spec in specs()}
 

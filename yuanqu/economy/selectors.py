@@ -205,8 +205,8 @@ class ReportCache:
             ).items():
                 entered_by[(key[0], key[2])][key] = value
         status_by: dict[tuple[int, int], dict[tuple[int, int, int], str]] = defaultdict(dict)
-        for key, value in entered_status.items():
-            status_by[key[:2]][key] = value
+        for slice_key, slice_status in entered_status.items():
+            status_by[(slice_key[0], slice_key[1])][slice_key] = slice_status
         targets: dict[tuple[int, int], dict[int, Target]] = {
             (p, y): {} for p in park_ids for y in years
         }
@@ -585,11 +585,13 @@ def _summary_month(summary: Any, park: Park, period: Period, cache: ReportCache)
     for the reader, `enterprise_figures` sees no previous report, and `formulas.month_from_ytd`
     then gives 1-本月 itself for 1-2月 and nothing for later months.
     """
+    month_value: Decimal | None = summary.month_value
+    current: Decimal = summary.current
     if COMPUTED[summary.code].month is not None or period.month == 1:
-        return summary.month_value
+        return month_value
     if cache.counts(park, period.prev()):
-        return summary.month_value
-    return summary.current if period.month == 2 else None
+        return month_value
+    return current if period.month == 2 else None
 
 
 def _fill_entered(

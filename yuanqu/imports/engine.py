@@ -45,6 +45,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 
+from yuanqu.core import versions
 from yuanqu.core.numbers import DecimalLimits, fit_decimal, parse_amount
 from yuanqu.imports.models import ImportRecord
 
@@ -985,6 +986,7 @@ def _commit(
         _owner_check(record, attempt)
         _checkpoint("writing", record)
         write()
+        versions.changed()  # computed pages cached under the old data version are dropped
         record.status = ImportRecord.Status.COMMITTED
         _finish_record(record, preview, started)
         # Anything that must change with the imported rows — the economy summary tables

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -22,6 +25,7 @@ from yuanqu.accounts import policy
 from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, parks_for
 from yuanqu.audit.services import audit_event, audit_request
+from yuanqu.core import versions
 from yuanqu.core.modules import report_kinds
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.economy.selectors import latest_period
@@ -104,6 +108,24 @@ def _build(params: Params, park: Park) -> Report:
     return build_report(params, park)
 
 
+PREVIEW_SECONDS = 3600
+
+
+def _preview(params: Params, park: Park) -> dict[str, Any]:
+    """The report's HTML preview and speech statistics, cached under the data version
+    (`core.versions`): a page view after no change reads them back; any committed write to the
+    data makes the next view build the report again. The version is read first (see there)."""
+    version = versions.current()
+    # The day too: sections that count overdue items do so at today's date.
+    key = f"reports:preview:{park.pk}:{version}:{timezone.localdate()}:{params.query(park)}"
+    found = cache.get(key)
+    if found is None:
+        report = _build(params, park)
+        found = {"html": services.to_html(report), "stats": services.speech_stats(report.text())}
+        cache.set(key, found, PREVIEW_SECONDS)
+    return found
+
+
 def build_report(params: Params, park: Park) -> Report:
     if params.kind == "monthly":
         report = services.monthly_report(
@@ -138,21 +160,21 @@ def index(request: HttpRequest) -> HttpResponse:
         params = _params(request, park)
         context["params"] = params
         context["kind"] = params.kind
-        report = _build(params, park)
+        preview = _preview(params, park)
     except (PeriodError, ReportError) as exc:
         context.setdefault("kind", request.GET.get("kind", "annual"))
         context["error"] = str(exc)
-        report = None
+        preview = None
     kind = str(context["kind"])
     context["kind_label"] = report_kinds().get(kind, "")
     context["templates"] = ReportTemplate.objects.filter(park=park, kind=kind).select_related(
         "uploaded_by"
     )
     context["catalogue"] = _catalogue_rows(kind if kind in report_kinds() else "annual")
-    if report is not None:
-        context["report"] = report
-        context["preview"] = mark_safe(services.to_html(report))  # our template, escaped
-        context["stats"] = services.speech_stats(report.text())
+    if preview is not None:
+        context["report"] = True
+        context["preview"] = mark_safe(preview["html"])  # our template, escaped
+        context["stats"] = preview["stats"]
         context["query"] = params.query(park)
     return render(request, "reports/index.html", context)
 
