@@ -146,7 +146,7 @@ def update_rows(
     ]
     special = [(i, p) for i, p in enumerate(prepare) if p is not None]
     quote = connection.ops.quote_name
-    pk = column_name(cast(models.Field[Any, Any], opts.pk))
+    pk = column_name(opts.pk)
     sql = (
         f"UPDATE {quote(opts.db_table)} SET "
         + ", ".join(f"{quote(column_name(f))} = %s" for f in named)
