@@ -1,0 +1,12 @@
+"""重点项目: the module's declaration (yuanqu.core.modules)."""
+
+from yuanqu.core.modules import DataKind, ModuleSpec
+
+MODULE = ModuleSpec(
+    key="projects",
+    label="重点项目",
+    write_area="projects",
+    write_label="重点项目、年度计划与月度调度",
+    data_kinds=(DataKind("project-progress", "项目月度调度", reviewed_by="projects"),),
+    departments=(("XMB", "项目办"),),
+)
