@@ -7,6 +7,7 @@ MODULE = ModuleSpec(
     label="重点项目",
     write_area="projects",
     write_label="重点项目、年度计划与月度调度",
+    importers=("yuanqu.projects.importers",),
     data_kinds=(DataKind("project-progress", "项目月度调度", reviewed_by="projects"),),
     departments=(("XMB", "项目办"),),
 )
