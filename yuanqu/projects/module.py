@@ -10,5 +10,6 @@ MODULE = ModuleSpec(
     importers=("yuanqu.projects.importers",),
     data_kinds=(DataKind("project-progress", "项目月度调度", reviewed_by="projects"),),
     demo_parts=(DemoPart("projects", "1", "yuanqu.projects.demo:load_projects", 40),),
+    report_sections=("yuanqu.projects.report_sections",),
     departments=(("XMB", "项目办"),),
 )
