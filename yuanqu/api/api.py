@@ -10,7 +10,9 @@ from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.api.auth import AUTH, WWW_AUTHENTICATE, docs_login_required
 from yuanqu.core.validation import validation_message
 from yuanqu.economy.api import router as economy_router
+from yuanqu.funding.api import router as funding_router
 from yuanqu.imports.api import router as imports_router
+from yuanqu.projects.api import router as projects_router
 from yuanqu.registry.api import router as registry_router
 from yuanqu.reports.api import router as reports_router
 
@@ -67,3 +69,5 @@ api.add_router("/", registry_router)
 api.add_router("/economy", economy_router)
 api.add_router("/", imports_router)
 api.add_router("/reports", reports_router)
+api.add_router("/projects", projects_router)
+api.add_router("/funding", funding_router)

@@ -120,7 +120,7 @@ def projects(ctx: SectionContext) -> Section | None:
             period=ctx.year_label,
             method=PLAN_METHOD,
         ),
-        "projects_all_started": key.start_planned == key.started,
+        "projects_all_started": key.start_planned > 0 and key.start_planned == key.started,
         "projects_not_started": (
             ""
             if key.start_planned == key.started
@@ -181,7 +181,9 @@ def projects(ctx: SectionContext) -> Section | None:
             )
         else:
             v["projects_bond_spent"] = ctx._emit(
-                wording.wan_yuan(bond.spent, places=2),
+                wording.wan_yuan(
+                    bond.spent, places=0 if bond.spent == bond.spent.to_integral() else 2
+                ),
                 indicator="专项债已支出",
                 period=period,
                 unit="万元",

@@ -276,3 +276,31 @@ def project_summary(
 
 def level_totals(summary: dict[str, Any], key: str) -> Totals:
     return next(t for t in summary["levels"] if t.key == key)
+
+
+def latest_period(project: Project) -> Period:
+    """The project's latest 调度 month (or December of its latest plan year, or this year)."""
+    last = project.progress.order_by("-year", "-month").first()
+    if last is not None:
+        return Period(last.year, last.month)
+    plan = project.plans.order_by("-year").first()
+    if plan is not None:
+        return Period(plan.year, 12)
+    return Period(dt.date.today().year, 12)
+
+
+def latest_default() -> Period:
+    """A period to show when a park has no 调度 yet: the last month of the demo's or this year."""
+    today = dt.date.today()
+    return Period(today.year, today.month)
+
+
+def next_period(project: Project) -> Period:
+    """The month the entry form offers: the one after the project's latest 调度."""
+    last = project.progress.order_by("-year", "-month").first()
+    if last is None:
+        today = dt.date.today()
+        return Period(today.year, today.month)
+    if last.month == 12:
+        return Period(last.year + 1, 1)
+    return Period(last.year, last.month + 1)
