@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -138,6 +138,9 @@ class World:
     parks: dict[str, Park]
     enterprises: dict[str, Enterprise]
     record_id: int  # jingfa's import preview of P1 (with its stored file)
+    # park key -> a key project of that park and a 形象进度 photo of it (重点项目's routes)
+    projects: dict[str, int] = field(default_factory=dict)
+    photos: dict[str, int] = field(default_factory=dict)
 
 
 H = ["统一社会信用代码", "企业名称", "报告期", "工业总产值(1-本月)", "工业总产值上年同期(1-本月)"]
@@ -228,9 +231,26 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
             )
         assert response.status_code == 302, response.status_code
         record_id = int(re.search(r"/imports/(\d+)/", response["Location"]).group(1))
-        yield World(users, parks, enterprises, record_id)
+        projects, photos = _projects(parks)
+        yield World(users, parks, enterprises, record_id, projects, photos)
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+
+def _projects(parks: dict[str, Park]) -> tuple[dict[str, int], dict[str, int]]:
+    """A key project with a photo in each park, for the 重点项目 routes that name one."""
+    from django.core.files.base import ContentFile
+
+    from yuanqu.projects import services
+
+    projects, photos = {}, {}
+    for key, park in parks.items():
+        project = services.project_upsert(park=park, code="XM0001", name=f"{park.name}重点项目")
+        photo = services.photo_add(
+            project=project, year=2023, month=3, upload=ContentFile(b"GIF89a", name="p.gif")
+        )
+        projects[key], photos[key] = project.pk, photo.pk
+    return projects, photos
 
 
 # -- (a) every route declares its policy -------------------------------------------------------
@@ -339,7 +359,12 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
         "kind": "enterprise-reports",
         "fmt": "html",
     }
-    if "pk" in route.kwargs:
+    values["project_id"] = str(world.projects[park_key])
+    if "pk" in route.kwargs and route.name.startswith("projects:"):
+        values["pk"] = str(
+            world.photos[park_key] if route.name == "projects:photo" else world.projects[park_key]
+        )
+    elif "pk" in route.kwargs:
         if route.name == "reports:delete_template":
             values["pk"] = str(_template(world, park).pk)
         else:

@@ -18,7 +18,7 @@ router = Router(tags=["项目资金"])
 
 @router.get("/summary")
 @route_policy(read="park_wide")
-def summary(request: HttpRequest, park: str, year: int, month: int = 12) -> dict[str, Any]:
+def fund_summary(request: HttpRequest, park: str, year: int, month: int = 12) -> dict[str, Any]:
     the_park = policy.park_readable(request.user, park)
     if not 1990 <= year <= 2100 or not 1 <= month <= 12:
         raise HttpError(422, "年度应为四位年份，月份为1-12")

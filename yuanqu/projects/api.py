@@ -37,7 +37,9 @@ def _choice(value: str, choices: list[str], what: str) -> str:
 
 @router.get("/summary")
 @route_policy(read="park_wide")
-def summary(request: HttpRequest, park: str, period: str, exact: bool = False) -> dict[str, Any]:
+def project_summary(
+    request: HttpRequest, park: str, period: str, exact: bool = False
+) -> dict[str, Any]:
     """Totals by level (省重点, 市重点, 省市重点, …, 全部): as `yuanqu projects --json`."""
     the_park = policy.park_readable(request.user, park)
     p = _period(period)
