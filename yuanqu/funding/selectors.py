@@ -120,7 +120,8 @@ def _by_month(flows: list[FundFlow]) -> list[tuple[int, Decimal, Decimal]]:
 
 
 def type_totals(summary: dict[str, Any], fund_type: str) -> TypeTotals:
-    return next(t for t in summary["types"] if t.fund_type == fund_type)
+    found: TypeTotals = next(t for t in summary["types"] if t.fund_type == fund_type)
+    return found
 
 
 def applications_of(summary: dict[str, Any], fund_type: str) -> dict[str, Any] | None:

@@ -275,7 +275,8 @@ def project_summary(
 
 
 def level_totals(summary: dict[str, Any], key: str) -> Totals:
-    return next(t for t in summary["levels"] if t.key == key)
+    found: Totals = next(t for t in summary["levels"] if t.key == key)
+    return found
 
 
 def latest_period(project: Project) -> Period:
