@@ -145,7 +145,7 @@ def test_list_filters_board_and_october_lights(demo):
         ("XM0013", "4536", "75.6", "-7.7")
     ]
     page = c.get("/projects/", {"park": "DEMO", "period": "2022-10", "level": "provincial"})
-    assert page.status_code == 200 and page.content.decode().count('class="light ') == 4
+    assert page.status_code == 200 and page.content.decode().count('class="light-') == 4
     board = c.get("/projects/board/", {"park": "DEMO", "period": "2023-10"}).content.decode()
     red = board[board.index('id="board-red"') : board.index('id="board-yellow"')]
     assert "电子元器件产业园二期" in red  # its milestone was due 2023-09-30

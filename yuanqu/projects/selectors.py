@@ -163,7 +163,8 @@ def project_rows(
     if department:
         qs = qs.filter(department__code=department)
     rows = []
-    for project in qs.order_by("level", "code"):
+    order = {value: n for n, value in enumerate(Level.values)}  # 省重点 first, as 调度表 are
+    for project in sorted(qs, key=lambda p: (order.get(p.level, 99), p.code)):
         plan = plans.get(project.pk)
         months_rows = progress.get(project.pk, [])
         if only_planned and plan is None and not months_rows:
