@@ -123,3 +123,31 @@ def test_cli_import_and_template(tmp_path):
         "import", str(path), kind="project-progress", park=park.code, period="2022-10", stdout=out
     )
     assert ProjectProgress.objects.filter(park=park).count() == 3
+
+
+def test_export_in_the_same_layout_imports_back_unchanged_and_templates(tmp_path):
+    from yuanqu.imports.workbooks import run_export, template_workbook
+
+    park = make_park()
+    run_import(
+        write_dispatch_xlsx(tmp_path / "in.xlsx"),
+        kind="project-progress",
+        park=park,
+        period=Period(2022, 10),
+    )
+    export, data = run_export("project-progress", park=park.code, period="2022-10")
+    assert export.headers[5] == "1-10月完成投资"
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(data)
+    again = run_import(out, kind="project-progress", park=park, period=Period(2022, 10))
+    assert again.ok, [i.text() for i in again.issues]
+    assert (again.new, again.changed, again.deleted, again.unchanged) == (0, 0, 0, 3)
+    for kind in (
+        "project-progress",
+        "projects",
+        "project-plans",
+        "funds",
+        "fund-flows",
+        "fund-applications",
+    ):
+        assert template_workbook(kind)[:2] == b"PK"
