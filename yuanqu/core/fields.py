@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 
-class ExactDecimalField(models.DecimalField):
+class ExactDecimalField(models.DecimalField):  # type: ignore[type-arg]
     """A DecimalField that comes back exactly as it was written, on SQLite too.
 
     Why: SQLite keeps a NUMERIC value as a REAL once it has more than 15 significant digits,

@@ -531,11 +531,13 @@ def _summary_month(summary: Any, park: Park, period: Period, cache: ReportCache)
     for the reader, `enterprise_figures` sees no previous report, and `formulas.month_from_ytd`
     then gives 1-本月 itself for 1-2月 and nothing for later months.
     """
+    month_value: Decimal | None = summary.month_value
     if COMPUTED[summary.code].month is not None or period.month == 1:
-        return summary.month_value
+        return month_value
     if cache.counts(park, period.prev()):
-        return summary.month_value
-    return summary.current if period.month == 2 else None
+        return month_value
+    current: Decimal | None = summary.current
+    return current if period.month == 2 else None
 
 
 def _fill_entered(
