@@ -207,3 +207,37 @@ def test_monthly_section_names_red_projects(demo):
         "2023年1-10月，园区13个省市重点项目完成投资33.52亿元，完成年度计划的87.1%，超序时进度3.7个百分点"
     )
     assert "红灯项目1个：电子元器件产业园二期" in text
+
+
+@pytest.mark.django_db
+def test_owner_enterprise_submits_its_projects_progress_for_review(demo):
+    from yuanqu.accounts.models import User
+    from yuanqu.imports.models import DataSlice
+    from yuanqu.projects import selectors
+    from yuanqu.projects.models import Project, ProjectProgress
+
+    qiye = User.objects.get(username="qiye")
+    project = Project.objects.get(park__code="DEMO", code="XM0011")
+    project.enterprise = qiye.enterprise
+    project.save()
+    url = f"/projects/{project.pk}/submit/"
+    c = client_for("qiye")
+    # 2023-12 was entered by the 项目办 (已审核): closed to the enterprise
+    assert c.post(url, {"period": "2023-12", "month_investment": "1"}).status_code == 422
+    assert c.post(url, {"period": "2024-01", "month_investment": "100"}).status_code == 302
+    assert ProjectProgress.objects.get(project=project, year=2024, month=1).ytd_investment == D(100)
+    slice_ = DataSlice.objects.get(kind="project-progress", park=project.park, year=2024, month=1)
+    assert slice_.status == "submitted"
+    park = project.park
+    assert selectors.project_rows(
+        park=park, period=Period(2024, 1), only_planned=False
+    ) == [] or all(
+        r.ytd == 0
+        for r in selectors.project_rows(park=park, period=Period(2024, 1), only_planned=False)
+    )
+    # the 项目办 (or the operator) reviews the month: it counts
+    _cli("review", park="DEMO", period="2024-01", kind="project-progress")
+    rows = selectors.project_rows(park=park, period=Period(2024, 1), only_planned=False)
+    assert [r.ytd for r in rows if r.project.pk == project.pk] == [D(100)]
+    # other users: the 项目办 uses its own form; another enterprise's user never sees it
+    assert client_for("jianshe").get(url).status_code == 403

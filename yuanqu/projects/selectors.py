@@ -306,3 +306,10 @@ def next_period(project: Project) -> Period:
     if last.month == 12:
         return Period(last.year + 1, 1)
     return Period(last.year, last.month + 1)
+
+
+def month_closed(park: Park, period: Period) -> bool:
+    """The park's 调度 of the month is reviewed or locked: closed to enterprise submissions."""
+    return DataSlice.objects.filter(
+        kind=PROGRESS_KIND, park=park, year=period.year, month=period.month, status__in=COUNTED
+    ).exists()

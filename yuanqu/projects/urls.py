@@ -9,5 +9,6 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/entry/", views.entry, name="entry"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
     path("photos/<int:pk>/", views.photo, name="photo"),
 ]

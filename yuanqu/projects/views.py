@@ -321,3 +321,67 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@route_policy(read="enterprise_own", write="submit_own")
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """An owner enterprise submits its own project's 调度 for a month: it lands 已提交 for the
+    项目办 to review (DECISIONS.md, Access); a month already reviewed or locked is refused."""
+    project = Project.objects.filter(pk=pk).select_related("park", "enterprise").first()
+    owner = project.enterprise if project is not None else None
+    if project is None or owner is None or not policy.can_read_enterprise(request.user, owner):
+        raise Http404("项目不存在或无权访问")
+    if not policy.can_submit_own(request.user, owner):
+        raise PermissionDenied(
+            "只有项目业主企业的企业用户可以报送本项目调度；项目办请在项目页“填报月度调度”"
+        )
+    text = (request.POST.get("period") or request.GET.get("period") or "").strip()
+    try:
+        period = parse_period(text) if text else selectors.next_period(project)
+    except PeriodError:
+        period = selectors.next_period(project)
+    previous = (
+        ProjectProgress.objects.filter(project=project, year=period.year, month__lt=period.month)
+        .order_by("-month")
+        .first()
+    )
+    error = ""
+    if selectors.month_closed(project.park, period):
+        error = f"{period.label}的项目调度已审核，不能再报送；如需更正请联系项目办"
+    if request.method == "POST" and not error:
+        try:
+            amount = parse_amount(request.POST.get("month_investment", ""))
+        except NumberError as exc:
+            amount, error = None, str(exc)
+        if amount is None and not error:
+            error = "请填写本月完成投资（万元），没有完成请填 0"
+        elif amount is not None and amount < 0:
+            error = "本月完成投资不能为负数"
+        if not error and amount is not None:
+            services.progress_save_month(
+                project=project,
+                year=period.year,
+                month=period.month,
+                month_investment=amount.quantize(Decimal("0.0001")),
+                image_progress=request.POST.get("image_progress", "").strip()[:2000],
+                user=request.user,
+                submit_only=True,
+            )
+            messages.success(request, f"已报送{project.name} {period.label}的调度，等待项目办审核")
+            return redirect("projects:submit", pk=project.pk)
+    prev_ytd = previous.ytd_investment if previous else Decimal(0)
+    return render(
+        request,
+        "projects/entry.html",
+        {
+            "project": project,
+            "period": period,
+            "previous": previous,
+            "prev_ytd": presenters.wan(prev_ytd),
+            "current": None,
+            "current_month": "",
+            "error": error,
+            "submitting": True,
+        },
+        status=422 if error and request.method == "POST" else 200,
+    )
