@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "yuanqu.registry",
     "yuanqu.imports",
     "yuanqu.economy",
+    "yuanqu.projects",
+    "yuanqu.funding",
     "yuanqu.reports",
     "yuanqu.dashboard",
     "yuanqu.mine",

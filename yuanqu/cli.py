@@ -20,7 +20,7 @@ def _print_help() -> None:
     commands = get_commands()
     for name in sorted(commands):
         app = commands[name]
-        if app not in OUR_APPS:
+        if app not in OUR_APPS and not app.startswith("yuanqu."):
             continue
         try:
             help_text = load_command_class(app, name).help.strip().splitlines()[0]

@@ -87,7 +87,11 @@ def test_exports_cockpit_and_declarations(client, demo_db, plugin):
     export, data = run_export("carbon-emissions")
     assert export.title == "企业碳排放" and data[:2] == b"PK"
     assert "carbon-over" in [r.key for r in supervision_rules()]
-    assert [c.key for c in cockpit_cards()] == ["economy-output", "carbon-watched"]
+    assert [c.key for c in cockpit_cards()] == [
+        "economy-output",
+        "projects-lights",
+        "carbon-watched",
+    ]
     assert write_areas()["carbon"] == "碳排放数据"
     html = login_client(client, "leader").get("/?park=DEMO").content.decode()
     assert 'data-card="carbon-watched"' in html and "碳排放重点监测企业" in html

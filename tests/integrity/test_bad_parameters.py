@@ -50,6 +50,7 @@ VALID = {
     "indicator": "industrial_output",
     "kind": "enterprise-reports",
     "fmt": "docx",
+    "project_id": "1",
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -141,6 +141,11 @@ class World:
     parks: dict[str, Park]
     enterprises: dict[str, Enterprise]
     record_id: int  # jingfa's import preview of P1 (with its stored file)
+    # park key -> a key project of that park and a 形象进度 photo of it (重点项目's routes)
+    projects: dict[str, int] = field(default_factory=dict)
+    photos: dict[str, int] = field(default_factory=dict)
+    # enterprise key -> a project that enterprise owns (the enterprise's own 调度 submission)
+    owned: dict[str, int] = field(default_factory=dict)
 
 
 H = ["统一社会信用代码", "企业名称", "报告期", "工业总产值(1-本月)", "工业总产值上年同期(1-本月)"]
@@ -231,9 +236,35 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
             )
         assert response.status_code == 302, response.status_code
         record_id = int(re.search(r"/imports/(\d+)/", response["Location"]).group(1))
-        yield World(users, parks, enterprises, record_id)
+        projects, photos, owned = _projects(parks, enterprises)
+        yield World(users, parks, enterprises, record_id, projects, photos, owned)
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+
+
+def _projects(
+    parks: dict[str, Park], enterprises: dict[str, Enterprise]
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """A key project with a photo in each park, and one owned by each enterprise, for the
+    重点项目 routes that name one."""
+    from django.core.files.base import ContentFile
+
+    from yuanqu.projects import services
+
+    projects, photos = {}, {}
+    for key, park in parks.items():
+        project = services.project_upsert(park=park, code="XM0001", name=f"{park.name}重点项目")
+        photo = services.photo_add(
+            project=project, year=2023, month=3, upload=ContentFile(b"GIF89a", name="p.gif")
+        )
+        projects[key], photos[key] = project.pk, photo.pk
+    owned = {
+        key: services.project_upsert(
+            park=e.park, code=f"QY-{key}", name=f"{e.name}的项目", enterprise=e
+        ).pk
+        for key, e in enterprises.items()
+    }
+    return projects, photos, owned
 
 
 # -- (a) every route declares its policy -------------------------------------------------------
@@ -342,7 +373,17 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
         "kind": "enterprise-reports",
         "fmt": "html",
     }
-    if "pk" in route.kwargs:
+    values["project_id"] = str(world.projects[park_key])
+    if "pk" in route.kwargs and route.name.startswith("projects:"):
+        if route.name == "projects:submit":
+            values["pk"] = str(world.owned[ent_key or "E1"])
+        else:
+            values["pk"] = str(
+                world.photos[park_key]
+                if route.name == "projects:photo"
+                else world.projects[park_key]
+            )
+    elif "pk" in route.kwargs:
         if route.name == "reports:delete_template":
             values["pk"] = str(_template(world, park).pk)
         elif route.name == "api_token_revoke":

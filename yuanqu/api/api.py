@@ -16,7 +16,9 @@ from yuanqu.api.auth import (
 )
 from yuanqu.core.validation import validation_message
 from yuanqu.economy.api import router as economy_router
+from yuanqu.funding.api import router as funding_router
 from yuanqu.imports.api import router as imports_router
+from yuanqu.projects.api import router as projects_router
 from yuanqu.registry.api import router as registry_router
 from yuanqu.reports.api import router as reports_router
 
@@ -79,3 +81,5 @@ api.add_router("/", registry_router)
 api.add_router("/economy", economy_router)
 api.add_router("/", imports_router)
 api.add_router("/reports", reports_router)
+api.add_router("/projects", projects_router)
+api.add_router("/funding", funding_router)

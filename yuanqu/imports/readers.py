@@ -1627,6 +1627,22 @@ def _match(
                     duplicates.setdefault(name, []).append(c)
                     taken.add(c)
                     break
+    # A group head merged over sub-headers (“2022年投资完成情况” over “年度计划投资 | 1-10月完成
+    # 投资”, the 调度表's layout): a column no field took is tried by its last header part
+    # alone, for fields not found yet. Parts with no name of their own (“本月”, “1-本月”)
+    # are not tried: those are qualifiers of the group head, not a column's name.
+    for c, text in composites.items():
+        if c in taken or "|" not in text:
+            continue
+        last = text.rsplit("|", 1)[-1]
+        key = _header_parts(last)[0]
+        if len(key.split("#", 1)[0]) < 2:
+            continue
+        for name in exact.get(key, ()):
+            if name not in columns:
+                columns[name] = c
+                taken.add(c)
+                break
     return columns, duplicates
 
 

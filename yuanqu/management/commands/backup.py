@@ -7,7 +7,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Everything the platform owns, in dependency order; sessions and caches are not data.
-APPS = ["auth.group", "accounts", "registry", "imports", "economy", "reports", "demo"]
+APPS = [
+    "auth.group",
+    "accounts",
+    "registry",
+    "imports",
+    "economy",
+    "projects",
+    "funding",
+    "reports",
+    "demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,16 @@
+"""项目资金: the module's declaration (yuanqu.core.modules)."""
+
+from yuanqu.core.modules import ExportKind, ModuleSpec, NavEntry
+
+MODULE = ModuleSpec(
+    key="funding",
+    label="项目资金",
+    write_area="funding",
+    write_label="项目资金（专项债、政策性开发性金融工具等）的申报、下达、到位与支出",
+    nav=(NavEntry("项目资金", "funding:index", 32, permission="yuanqu.read_park"),),
+    urls="yuanqu.funding.urls",
+    url_prefix="funding/",
+    importers=("yuanqu.funding.importers",),
+    exporters=(ExportKind("funds", "项目资金台账", "yuanqu.funding.exporters:export_funds"),),
+    departments=(("CZJ", "财政局"),),
+)

@@ -1,0 +1,29 @@
+"""重点项目: the module's declaration (yuanqu.core.modules)."""
+
+from yuanqu.core.modules import CockpitCard, DataKind, DemoPart, ExportKind, ModuleSpec, NavEntry
+
+MODULE = ModuleSpec(
+    key="projects",
+    label="重点项目",
+    write_area="projects",
+    write_label="重点项目、年度计划与月度调度",
+    nav=(NavEntry("重点项目", "projects:index", 30, permission="yuanqu.read_park"),),
+    urls="yuanqu.projects.urls",
+    url_prefix="projects/",
+    importers=("yuanqu.projects.importers",),
+    exporters=(
+        ExportKind(
+            "project-progress", "重点项目月度调度表", "yuanqu.projects.exporters:export_progress"
+        ),
+        ExportKind("projects", "重点项目库", "yuanqu.projects.exporters:export_projects"),
+    ),
+    data_kinds=(DataKind("project-progress", "项目月度调度", reviewed_by="projects"),),
+    demo_parts=(DemoPart("projects", "1", "yuanqu.projects.demo:load_projects", 40),),
+    report_sections=("yuanqu.projects.report_sections",),
+    cockpit_cards=(
+        CockpitCard(
+            "projects-lights", "重点项目完成率与红黄灯", "yuanqu.projects.cockpit:lights_card", 20
+        ),
+    ),
+    departments=(("XMB", "项目办"),),
+)
