@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from yuanqu.core import versions
 from yuanqu.core.modules import demo_parts, resolve
 from yuanqu.demo.models import DemoLoad
 
@@ -25,5 +26,7 @@ def load_demo(*, log: Callable[[str], None] = print) -> list[str]:
             log(f"加载演示数据：{part.name} …")
             resolve(part.target)()
             DemoLoad.objects.update_or_create(part=part.name, defaults={"version": part.version})
+            # Parts write in bulk (no signals): say the data changed (core.versions).
+            versions.changed()
         loaded.append(part.name)
     return loaded
