@@ -1,5 +1,5 @@
-"""The reports page's preview is cached under the data version (core.versions): read back
-while nothing changes, built again after any write to the data."""
+"""The reports page's preview and the economy page's figures are cached under the data version
+(core.versions): read back while nothing changes, computed again after any write to the data."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def page(client) -> str:
 def test_a_second_view_reads_the_preview_back(client, demo_db, django_assert_max_num_queries):
     login_client(client, "leader")
     first = page(client)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         assert page(client) == first
 
 
@@ -66,3 +66,19 @@ def test_a_single_row_change_rebuilds_the_preview(client, demo_db):
     target.value = target.value * 2
     target.save()
     assert page(client) != before
+
+
+def test_the_economy_page_follows_a_change(client, demo_db):
+    login_client(client, "leader")
+    url = "/economy/?park=DEMO&period=2022-12"
+
+    def table() -> str:
+        html = client.get(url).content.decode()
+        return html[html.index('id="indicator-table"') :]
+
+    before = table()
+    assert table() == before
+    target = Target.objects.get(park__code="DEMO", year=2022, indicator__code="industrial_output")
+    target.value = target.value * 2
+    target.save()
+    assert table() != before

@@ -27,7 +27,7 @@ def get(client, url: str) -> str:
 def test_help_page_is_the_layout_and_static_text(leader, django_assert_max_num_queries):
     # The signed-cookie session needs none; the user, its parks for the switcher and the
     # navigation's permission check are the layout's own queries.
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(5):
         page = get(leader, "/help/")
     assert "<h1>使用帮助</h1>" in page and "已提交 → 已审核 → 已锁定" in page
     assert 'href="/help/" class="active"' in page  # in the navigation, marked current
@@ -53,16 +53,21 @@ def test_help_page_needs_a_login(client, demo_db):
 
 
 def test_economy_page_queries(leader, django_assert_max_num_queries):
-    with django_assert_max_num_queries(18):
+    # First view of a data version: the figures from the summaries (the layout's queries and
+    # the projects module's navigation included).
+    with django_assert_max_num_queries(20):
         get(leader, f"/economy/?{PERIOD}")
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         get(leader, f"/economy/?{PERIOD}&by=cluster")
+    # Same data version: the figures are read back from the cache.
+    with django_assert_max_num_queries(9):
+        get(leader, f"/economy/?{PERIOD}")
 
 
 def test_economy_panels_queries(leader, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         get(leader, f"/economy/mujun/?{PERIOD}")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         get(leader, f"/economy/ranking/?{PERIOD}")
 
 
@@ -72,5 +77,8 @@ def test_indicators_api_queries(leader, django_assert_max_num_queries):
 
 
 def test_reports_page_queries(leader, django_assert_max_num_queries):
-    with django_assert_max_num_queries(30):
+    # The annual report of every module's sections (economy from the summaries, projects …).
+    with django_assert_max_num_queries(42):
+        get(leader, "/reports/?park=DEMO")
+    with django_assert_max_num_queries(14):
         get(leader, "/reports/?park=DEMO")

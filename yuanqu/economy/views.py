@@ -20,9 +20,11 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache as django_cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -31,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from yuanqu.accounts import policy
 from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied, parks_for
+from yuanqu.core import versions
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.core.wording import (
     MONEY_UNITS,
@@ -421,6 +424,73 @@ def _mujun_section(request: HttpRequest, params: Params) -> dict[str, Any]:
     }
 
 
+FIGURES_SECONDS = 3600
+
+
+def _figures_cached(params: Params) -> dict[str, Any]:
+    """The page's figures, cached under the data version (core.versions): read back while
+    nothing changes, computed again (from the summary tables) after any write to the data.
+    The version is read before the data (see core.versions for why that is safe)."""
+    key = ":".join(
+        [
+            "economy:index",
+            str(versions.current()),
+            str(timezone.localdate()),
+            str(params.park.pk),
+            urlencode(params.query(indicator=params.indicator, by=params.by)),
+        ]
+    )
+    found = django_cache.get(key)
+    if found is None:
+        found = _figures(params)
+        django_cache.set(key, found, FIGURES_SECONDS)
+    return found
+
+
+def _figures(params: Params) -> dict[str, Any]:
+    """Everything the page shows of the park's data for the chosen period and views."""
+    ctx: dict[str, Any] = {
+        "periods": _period_choices(params.park, params.period),
+        "has_data": False,
+    }
+    if params.period is None:
+        return ctx
+    cache = selectors.ReportCache(include_submitted=params.include_submitted)
+    # This year and last for the table and the month chart, the year before for last
+    # year's growth on the chart: a handful of queries for all of them.
+    year = params.period.year
+    cache.prefetch([params.park], [year, year - 1, year - 2])
+    rows = selectors.park_indicator_table(
+        park=params.park,
+        period=params.period,
+        include_submitted=params.include_submitted,
+        cache=cache,
+    )
+    ctx["table"] = _table(rows)
+    # 报送率 beside the figures: a total is read with how complete the month is.
+    ctx["reporting"] = selectors.reporting_summary(park=params.park, period=params.period)
+    ctx["indicators"] = [(r.code, r.name) for r in rows if r.code in selectors.COMPUTED]
+    ctx["has_data"] = any(r.has_data for r in rows)
+    ctx["pending"] = any(r.status == DataStatus.SUBMITTED and not r.has_data for r in rows)
+    ctx["time_progress"] = presenters.display_pct(formulas.time_progress_pct(params.period.month))
+    main = next(r for r in rows if r.code == params.indicator)
+    if ctx["has_data"]:
+        ctx["headline"] = _headline(rows)
+    if main.has_data:
+        clusters = selectors.indicator_parts(
+            park=params.park, period=params.period, code=main.code, by="cluster", cache=cache
+        )
+        share, pull = _cluster_charts(clusters, main)
+        ctx["charts"] = {
+            "series": _series_chart(params.park, params.period, main, cache),
+            "share": share,
+            "pull": pull,
+        }
+        ctx["parts"] = _parts_section(params, cache, main)
+    ctx["main"] = main
+    return ctx
+
+
 @park_view
 @route_policy(read="park_wide")
 def index(request: HttpRequest) -> HttpResponse:
@@ -428,47 +498,11 @@ def index(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     ctx: dict[str, Any] = {
         "p": params,
-        "periods": _period_choices(params.park, params.period),
         "part_views": PART_VIEWS,
         "q": urlencode(params.query()),
-        "has_data": False,
+        **_figures_cached(params),
     }
     if params.period is not None:
-        cache = selectors.ReportCache(include_submitted=params.include_submitted)
-        # This year and last for the table and the month chart, the year before for last
-        # year's growth on the chart: a handful of queries for all of them.
-        year = params.period.year
-        cache.prefetch([params.park], [year, year - 1, year - 2])
-        rows = selectors.park_indicator_table(
-            park=params.park,
-            period=params.period,
-            include_submitted=params.include_submitted,
-            cache=cache,
-        )
-        ctx["table"] = _table(rows)
-        # 报送率 beside the figures: a total is read with how complete the month is.
-        ctx["reporting"] = selectors.reporting_summary(park=params.park, period=params.period)
-        ctx["indicators"] = [(r.code, r.name) for r in rows if r.code in selectors.COMPUTED]
-        ctx["has_data"] = any(r.has_data for r in rows)
-        ctx["pending"] = any(r.status == DataStatus.SUBMITTED and not r.has_data for r in rows)
-        ctx["time_progress"] = presenters.display_pct(
-            formulas.time_progress_pct(params.period.month)
-        )
-        main = next(r for r in rows if r.code == params.indicator)
-        if ctx["has_data"]:
-            ctx["headline"] = _headline(rows)
-        if main.has_data:
-            clusters = selectors.indicator_parts(
-                park=params.park, period=params.period, code=main.code, by="cluster", cache=cache
-            )
-            share, pull = _cluster_charts(clusters, main)
-            ctx["charts"] = {
-                "series": _series_chart(params.park, params.period, main, cache),
-                "share": share,
-                "pull": pull,
-            }
-            ctx["parts"] = _parts_section(params, cache, main)
-        ctx["main"] = main
         # 亩均 reads every enterprise's report: its own request (htmx), like the ranking.
         mpage = request.GET.get("mpage")
         ctx["mujun_q"] = urlencode(params.query(**({"mpage": mpage} if mpage else {})))
