@@ -385,6 +385,19 @@ def enterprise_figures(
     return figures
 
 
+def _figure_columns(spec: ReportFields) -> tuple[str, ...]:
+    """What an enterprise's part of an indicator is read from, as plain values."""
+    return (
+        "enterprise_id",
+        "enterprise__credit_code",
+        "enterprise__name",
+        "enterprise__cluster__name",
+        "unit",
+        spec.ytd,
+        spec.ytd_ly,
+    )
+
+
 def period_figures(
     *, park: Park, period: Period, code: str, cache: ReportCache
 ) -> list[EnterpriseFigure]:
@@ -397,15 +410,7 @@ def period_figures(
     spec = COMPUTED[code]
     rows = EnterpriseReport.objects.filter(
         park=park, year=period.year, month=period.month
-    ).values_list(
-        "enterprise_id",
-        "enterprise__credit_code",
-        "enterprise__name",
-        "enterprise__cluster__name",
-        "unit",
-        spec.ytd,
-        spec.ytd_ly,
-    )
+    ).values_list(*_figure_columns(spec))
     figures = []
     for enterprise_id, credit_code, name, cluster, unit, ytd, ytd_ly in rows:
         current = to_wan(ytd, unit)
@@ -764,15 +769,7 @@ def enterprise_parts_page(
         .exclude(**{f"{spec.ytd_ly}__isnull": True})
         .annotate(delta=delta)
     )
-    fields = (
-        "enterprise_id",
-        "enterprise__credit_code",
-        "enterprise__name",
-        "enterprise__cluster__name",
-        "unit",
-        spec.ytd,
-        spec.ytd_ly,
-    )
+    fields = _figure_columns(spec)
     top_rows = list(qs.order_by("-delta", "enterprise__credit_code").values_list(*fields)[:n])
     bottom_rows = list(qs.order_by("delta", "-enterprise__credit_code").values_list(*fields)[:n])
 
