@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
 
 from django.core.management.base import BaseCommand
 
@@ -36,6 +39,10 @@ def serve(
     from yuanqu.jobs.worker import spawn_worker, stop_worker
 
     worker = spawn_worker(stdout=stdout) if with_worker else None
+    if worker is not None and threading.current_thread() is threading.main_thread():
+        # A service manager or `kill` stops us with SIGTERM: leave through `finally`, so the
+        # worker stops with the web server as on Ctrl+C.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if stdout is not None:
             stdout.write(f"网页服务：http://{host}:{port}/  （Ctrl+C 停止）")
