@@ -287,21 +287,37 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 messages.success(request, f"已保存{project.name} {period.label}的调度")
                 return redirect("projects:detail", pk=project.pk)
-    prev_ytd = previous.ytd_investment if previous else Decimal(0)
-    return render(
-        request,
-        "projects/entry.html",
-        {
-            "project": project,
-            "period": period,
-            "previous": previous,
-            "prev_ytd": presenters.wan(prev_ytd),
-            "current": current,
-            "current_month": presenters.wan(current.ytd_investment - prev_ytd) if current else "",
-            "error": error,
-        },
-        status=422 if error else 200,
+    return _entry_page(
+        request, project, period, previous, current, error, status=422 if error else 200
     )
+
+
+def _entry_page(
+    request: HttpRequest,
+    project: Any,
+    period: Any,
+    previous: Any,
+    current: Any,
+    error: Any,
+    *,
+    status: int,
+    submitting: bool = False,
+) -> HttpResponse:
+    """The monthly form (the department's entry and an enterprise's submission): the previous
+    month beside, this month's amount computed from the YTD, never typed."""
+    prev_ytd = previous.ytd_investment if previous else Decimal(0)
+    context = {
+        "project": project,
+        "period": period,
+        "previous": previous,
+        "prev_ytd": presenters.wan(prev_ytd),
+        "current": current,
+        "current_month": presenters.wan(current.ytd_investment - prev_ytd) if current else "",
+        "error": error,
+    }
+    if submitting:
+        context["submitting"] = True
+    return render(request, "projects/entry.html", context, status=status)
 
 
 @route_policy(read="park_wide")
@@ -369,19 +385,13 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, f"已报送{project.name} {period.label}的调度，等待项目办审核")
             return redirect("projects:submit", pk=project.pk)
-    prev_ytd = previous.ytd_investment if previous else Decimal(0)
-    return render(
+    return _entry_page(
         request,
-        "projects/entry.html",
-        {
-            "project": project,
-            "period": period,
-            "previous": previous,
-            "prev_ytd": presenters.wan(prev_ytd),
-            "current": None,
-            "current_month": "",
-            "error": error,
-            "submitting": True,
-        },
+        project,
+        period,
+        previous,
+        None,
+        error,
         status=422 if error and request.method == "POST" else 200,
+        submitting=True,
     )
