@@ -139,6 +139,23 @@ def test_export_in_the_same_layout_imports_back_unchanged_and_templates(tmp_path
     assert export.headers[5] == "1-10月完成投资"
     out = tmp_path / "out.xlsx"
     out.write_bytes(data)
+    # the park's own form: title, units line, a two-row merged header, blocks, a 合计 row
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out).active
+    assert ws["A1"].value.endswith("2022年1-10月重点项目推进情况调度表")
+    assert ws["A2"].value == "单位：万元"
+    assert (ws["E3"].value, ws["E4"].value, ws["F4"].value, ws["G4"].value) == (
+        "2022年投资情况",
+        "年度计划投资",
+        "1-10月完成投资",
+        "完成率(%)",
+    )
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:K1", "E3:G3", "A3:A4", "B3:B4", "K3:K4"} <= merged
+    assert ws["A5"].value == "一、省重点项目（2个）"
+    last = [c.value for c in ws[ws.max_row]][:7]
+    assert last[0] == "合计" and last[3:6] == [92000, 35000, 31500] and last[6] == 90
     again = run_import(out, kind="project-progress", park=park, period=Period(2022, 10))
     assert again.ok, [i.text() for i in again.issues]
     assert (again.new, again.changed, again.deleted, again.unchanged) == (0, 0, 0, 3)

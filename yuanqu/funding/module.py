@@ -11,6 +11,14 @@ MODULE = ModuleSpec(
     urls="yuanqu.funding.urls",
     url_prefix="funding/",
     importers=("yuanqu.funding.importers",),
-    exporters=(ExportKind("funds", "项目资金台账", "yuanqu.funding.exporters:export_funds"),),
+    exporters=(
+        ExportKind("funds", "项目资金台账", "yuanqu.funding.exporters:export_funds"),
+        ExportKind("fund-flows", "资金到位与支出", "yuanqu.funding.exporters:export_fund_flows"),
+        ExportKind(
+            "fund-applications",
+            "拟申报资金项目",
+            "yuanqu.funding.exporters:export_fund_applications",
+        ),
+    ),
     departments=(("CZJ", "财政局"),),
 )

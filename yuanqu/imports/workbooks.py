@@ -156,6 +156,9 @@ class Export:
     rows: Iterable[list[Any]]
     unit_line: str = ""
     number_formats: dict[int, str] | None = None
+    # A form as parks keep it (the 调度表): the title on top, then a two-row header where each
+    # group (first column, span, label) spans its columns and the others are merged downwards.
+    header_groups: tuple[tuple[int, int, str], ...] = ()
 
 
 Exporter = Callable[..., Export]
@@ -185,6 +188,8 @@ def export_label(kind: str) -> str:
 
 def export_workbook(export: Export) -> bytes:
     """A plain, re-importable export (write-only, so large exports stay flat in memory)."""
+    if export.header_groups:
+        return form_workbook(export)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("数据")
     ws.freeze_panes = "A3" if export.unit_line else "A2"
@@ -202,6 +207,69 @@ def export_workbook(export: Export) -> bytes:
                 cell.number_format = formats[i]
             cells.append(cell)
         ws.append(cells)
+    return _to_bytes(wb)
+
+
+def form_workbook(export: Export) -> bytes:
+    """An export in a park's own form layout, which the importer reads back: title row, units
+    line, a two-row merged header (`Export.header_groups`), borders, printable landscape A4.
+    Forms are short (one park's projects), so a normal, merge-capable workbook is fine."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    n = len(export.headers)
+    ws.append([export.title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append([export.unit_line])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
+    ws["A2"].alignment = Alignment(horizontal="right")
+    grouped: dict[int, tuple[int, str]] = {
+        first: (span, label) for first, span, label in export.header_groups
+    }
+    upper: list[str] = []
+    lower: list[str] = []
+    inside = 0
+    for i, header in enumerate(export.headers):
+        if i in grouped:
+            span, label = grouped[i]
+            inside = span
+            upper.append(label)
+        else:
+            upper.append("" if inside else header)
+        lower.append(header if inside else "")
+        inside = max(0, inside - 1)
+    ws.append(upper)
+    ws.append(lower)
+    for i in range(n):
+        col = i + 1
+        if i in grouped:
+            ws.merge_cells(
+                start_row=3, start_column=col, end_row=3, end_column=col + grouped[i][0] - 1
+            )
+        elif not lower[i]:
+            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+    _style_header(ws, 3, n)
+    _style_header(ws, 4, n)
+    formats = export.number_formats or {}
+    for row in export.rows:
+        append_row(ws, row)
+        r = ws.max_row
+        for c in range(1, n + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.border = BORDER
+            if c - 1 in formats:
+                cell.number_format = formats[c - 1]
+    _widths(ws, export.headers)
+    ws.print_title_rows = "3:4"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.freeze_panes = "C5"
     return _to_bytes(wb)
 
 

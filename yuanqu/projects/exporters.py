@@ -54,6 +54,8 @@ def export_progress(
 
     def lines() -> Iterator[list[Any]]:
         block = 0
+        if not rows:
+            return
         for value, label in Level.choices:
             mine = [r for r in rows if r.project.level == value]
             if not mine:
@@ -88,13 +90,17 @@ def export_progress(
                     proj.department.name if proj.department_id else proj.responsible_unit,
                     proj.leader,
                 ]
+        # The 合计 row parks end the form with (read back as a heading, never as a project).
+        t = selectors.totals(rows, key="all", label="合计", month=p.month)
+        yield ["合计", "", "", t.total_investment, t.planned, t.ytd, _pct(t.completion_pct)]
 
     return Export(
-        f"{the_park.name}{p.label}重点项目调度表",
+        f"{the_park.name}{p.label}重点项目推进情况调度表",
         headers,
         lines(),
         unit_line="单位：万元",
         number_formats={3: "#,##0.00", 4: "#,##0.00", 5: "#,##0.00", 6: "0.0"},
+        header_groups=((4, 3, f"{p.year}年投资情况"),),
     )
 
 
