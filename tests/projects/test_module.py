@@ -238,3 +238,31 @@ def test_owner_enterprise_submits_its_projects_progress_for_review(demo):
     assert [r.ytd for r in rows if r.project.pk == project.pk] == [D(100)]
     # other users: the 项目办 uses its own form; another enterprise's user never sees it
     assert client_for("jianshe").get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_own_projects_page_leads_the_owner_enterprise_to_its_submission_form(demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yuanqu.accounts.models import User
+    from yuanqu.projects.models import Project
+
+    qiye = User.objects.get(username="qiye")
+    own = list(Project.objects.filter(enterprise=qiye.enterprise).order_by("code"))
+    assert own, "the demo's enterprise user owns at least one key project"
+    c = client_for("qiye")
+    home = c.get("/").content.decode()
+    assert 'href="/projects/mine/"' in home and "本企业项目" in home
+    with CaptureQueriesContext(connection) as queries:
+        page = c.get("/projects/mine/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for project in own:
+        assert project.name in text
+        assert f"/projects/{project.pk}/submit/?period=" in text
+    others = Project.objects.filter(park=qiye.enterprise.park).exclude(enterprise=qiye.enterprise)
+    assert not any(p.name in text for p in others)
+    assert len(queries) <= 8, [q["sql"] for q in queries.captured_queries]
+    # staff read the park's list instead; nobody else's projects here
+    assert client_for("jianshe").get("/projects/mine/")["Location"] == "/projects/"

@@ -7,7 +7,11 @@ MODULE = ModuleSpec(
     label="重点项目",
     write_area="projects",
     write_label="重点项目、年度计划与月度调度",
-    nav=(NavEntry("重点项目", "projects:index", 30, permission="yuanqu.read_park"),),
+    nav=(
+        NavEntry("重点项目", "projects:index", 30, permission="yuanqu.read_park"),
+        # an owner enterprise reports its own projects' 调度 (its users only: mine.view)
+        NavEntry("本企业项目", "projects:mine", 2, permission="mine.view", enterprise=True),
+    ),
     urls="yuanqu.projects.urls",
     url_prefix="projects/",
     importers=("yuanqu.projects.importers",),

@@ -313,3 +313,46 @@ def month_closed(park: Park, period: Period) -> bool:
     return DataSlice.objects.filter(
         kind=PROGRESS_KIND, park=park, year=period.year, month=period.month, status__in=COUNTED
     ).exists()
+
+
+@dataclass
+class OwnProject:
+    """One of an enterprise's own key projects, as its 本企业项目 page lists it."""
+
+    project: Project
+    latest: ProjectProgress | None  # the newest 调度 month, whatever its status
+    latest_status: str  # that month's data status label ("" when none yet)
+    next_period: Period  # the month the submission form offers
+
+
+def own_projects(*, enterprise_id: int) -> list[OwnProject]:
+    """The key projects an enterprise owns, each with its newest 调度 and the month to report
+    next (two queries: projects with their progress, and the months' statuses)."""
+    projects = list(
+        Project.objects.filter(enterprise_id=enterprise_id)
+        .select_related("park")
+        .prefetch_related("progress")
+        .order_by("code")
+    )
+    out: list[OwnProject] = []
+    wanted: set[tuple[int, int, int]] = set()
+    for project in projects:
+        months = sorted(project.progress.all(), key=lambda p: (p.year, p.month))
+        latest = months[-1] if months else None
+        if latest is not None:
+            wanted.add((project.park_id, latest.year, latest.month))
+        nxt = Period(latest.year, latest.month).next() if latest is not None else latest_default()
+        out.append(OwnProject(project, latest, "", nxt))
+    if wanted:
+        statuses = {
+            (s.park_id, s.year, s.month): s.get_status_display()
+            for s in DataSlice.objects.filter(
+                kind=PROGRESS_KIND, park_id__in={w[0] for w in wanted}
+            )
+            if (s.park_id, s.year, s.month) in wanted
+        }
+        for row in out:
+            if row.latest is not None:
+                key = (row.project.park_id, row.latest.year, row.latest.month)
+                row.latest_status = statuses.get(key, "")
+    return out

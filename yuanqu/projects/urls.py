@@ -6,6 +6,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("mine/", views.mine, name="mine"),
     path("board/", views.board, name="board"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/entry/", views.entry, name="entry"),

@@ -339,6 +339,17 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@route_policy(read="authenticated")
+def mine(request: HttpRequest) -> HttpResponse:
+    """本企业项目: an enterprise user's own key projects, each with its newest 调度 and a link
+    to report the next month. Staff read the park's list instead."""
+    enterprise_id = getattr(request.user, "enterprise_id", None)
+    if not policy.is_submit_only(request.user) or enterprise_id is None:
+        return redirect("projects:index")
+    rows = selectors.own_projects(enterprise_id=enterprise_id)
+    return render(request, "projects/mine.html", {"rows": rows})
+
+
 @route_policy(read="enterprise_own", write="submit_own")
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """An owner enterprise submits its own project's 调度 for a month: it lands 已提交 for the
