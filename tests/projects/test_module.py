@@ -266,3 +266,46 @@ def test_own_projects_page_leads_the_owner_enterprise_to_its_submission_form(dem
     assert len(queries) <= 8, [q["sql"] for q in queries.captured_queries]
     # staff read the park's list instead; nobody else's projects here
     assert client_for("jianshe").get("/projects/mine/")["Location"] == "/projects/"
+
+
+@pytest.mark.django_db
+def test_the_project_office_upload_counts_at_once_an_enterprise_submission_does_not(demo, tmp_path):
+    """DECISIONS: a module's records written by its own department count at once; other
+    department users' and enterprises' uploads land 已提交."""
+    from tests.projects.dispatch import write_dispatch_xlsx
+    from yuanqu.accounts.models import User
+    from yuanqu.imports.models import DataSlice
+    from yuanqu.imports.services import submit_only_for, web_import
+    from yuanqu.registry.models import Park
+
+    park = Park.objects.get(code="DEMO")
+    jianshe = User.objects.get(username="jianshe")  # 规划建设局兼项目办
+    jingfa = User.objects.get(username="jingfa")  # 经发局: reviews economy, not projects
+    qiye = User.objects.get(username="qiye")
+    assert submit_only_for(jianshe, "project-progress", park) is False
+    assert submit_only_for(jingfa, "project-progress", park) is True
+    assert submit_only_for(qiye, "project-progress", park) is True
+    assert submit_only_for(jingfa, "enterprise-reports", park) is True  # economy: reviewed
+    # a new park's 项目办 uploads its first 调度表 (no kind chosen: told from the header)
+    from tests.economy.factories import make_park
+    from yuanqu.registry.models import Department
+
+    new = make_park("XP", "新园区")
+    office = Department.objects.create(park=new, code="XMB", name="项目办", modules=["projects"])
+    clerk = User.objects.create_user(
+        "xmb-clerk", password="x", role="department", park=new, region=new.region
+    )
+    clerk.departments.add(office)
+    path = write_dispatch_xlsx(tmp_path / "调度表.xlsx")
+    preview = web_import(
+        user=clerk,
+        path=path,
+        kind=None,
+        park=new,
+        period=Period(2022, 10),
+        mode="merge",
+        dry_run=False,
+    )
+    assert preview.ok and preview.committed, [i.text() for i in preview.issues]
+    status = DataSlice.objects.get(kind="project-progress", park=new, year=2022, month=10).status
+    assert status == "reviewed"

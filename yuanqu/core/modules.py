@@ -48,12 +48,15 @@ class DataKind:
 
     `reviewed_by` is the write area whose department reviews it (users of it with
     `can_review`); None means records count as soon as they are written.
+    `own_department_counts`: what that department itself uploads counts at once (a module's
+    own records, DECISIONS.md); others' submissions (an owner enterprise's) still land 已提交.
     """
 
     key: str
     label: str
     reviewed_by: str | None = None
     lockable: bool = True
+    own_department_counts: bool = False
 
 
 @dataclass(frozen=True)

@@ -87,9 +87,23 @@ def import_authorize(*, user: User | None, kind: str, park: Any) -> None:
     policy.require_write(user, cls.write_area, park or user.park, action=f"导入{cls.label}")
 
 
-def submit_only_for(user: User) -> bool:
-    """Web uploads by enterprise and department users land as 已提交 (DECISIONS.md)."""
-    return user.role in {Role.ENTERPRISE, Role.DEPARTMENT}
+def submit_only_for(user: User, kind: str | None = None, park: Any = None) -> bool:
+    """Web uploads by enterprise and department users land as 已提交 (DECISIONS.md, Data
+    status) — except a module's own records written by that module's own department, which
+    count at once (DECISIONS.md, Access): a kind declared `DataKind(own_department_counts=True)`
+    uploaded by a department user who may write its reviewing area in the park (the 项目办's
+    monthly 调度表). Economy's kinds are reviewed whoever uploads them."""
+    if user.role == Role.ENTERPRISE:
+        return True
+    if user.role != Role.DEPARTMENT:
+        return False
+    from yuanqu.accounts import policy
+    from yuanqu.core.modules import data_kinds
+
+    declared = data_kinds().get(kind or "")
+    if declared is None or not declared.own_department_counts or not declared.reviewed_by:
+        return True
+    return not policy.can_write(user, declared.reviewed_by, park or user.park)
 
 
 def _for_user(user: User, kind: str | None, mode: str) -> tuple[str | None, str]:
@@ -121,6 +135,12 @@ def web_import(
     `attempt` and `on_phase` are passed through to the engine (`run_import`).
     """
     kind, mode = _for_user(user, kind, mode)
+    if kind is None:
+        from yuanqu.imports.engine import guess_kind
+
+        # The kind decides whether the upload counts at once (submit_only_for); a file whose
+        # kind cannot be told is refused by the engine with its own message.
+        kind = guess_kind(path, path.name)
     preview = run_import(
         path,
         kind=kind,
@@ -129,7 +149,7 @@ def web_import(
         period=period,
         mode=mode,
         dry_run=dry_run,
-        submit_only=submit_only_for(user),
+        submit_only=submit_only_for(user, kind, park),
         allow_deletions=allow_deletions,
         reason=reason,
         file_name=path.name,

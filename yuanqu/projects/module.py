@@ -21,7 +21,11 @@ MODULE = ModuleSpec(
         ),
         ExportKind("projects", "重点项目库", "yuanqu.projects.exporters:export_projects"),
     ),
-    data_kinds=(DataKind("project-progress", "项目月度调度", reviewed_by="projects"),),
+    data_kinds=(
+        DataKind(
+            "project-progress", "项目月度调度", reviewed_by="projects", own_department_counts=True
+        ),
+    ),
     demo_parts=(DemoPart("projects", "1", "yuanqu.projects.demo:load_projects", 40),),
     report_sections=("yuanqu.projects.report_sections",),
     cockpit_cards=(

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-import gzip
-import tempfile
 from pathlib import Path
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+
+from yuanqu.core.backup import restore_backup
 
 
 class Command(BaseCommand):
-    help = "从 yuanqu backup 生成的文件恢复数据库（先清空现有数据；整体成功或不变）"
+    help = "从 yuanqu backup 生成的文件恢复数据和上传的文件（先清空现有数据；整体成功或不变）"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file")
@@ -24,14 +22,8 @@ class Command(BaseCommand):
             answer = input("恢复将清空当前数据库中的全部数据，确认请输入 yes：")
             if answer.strip().lower() != "yes":
                 raise CommandError("已取消")
-        with tempfile.TemporaryDirectory() as tmp:
-            plain = Path(tmp) / "backup.json"
-            with (
-                gzip.open(path, "rt", encoding="utf-8") as src,
-                plain.open("w", encoding="utf-8") as dst,
-            ):
-                dst.write(src.read())
-            with transaction.atomic():
-                call_command("flush", interactive=False, verbosity=0)
-                call_command("loaddata", str(plain), verbosity=0)
-        self.stdout.write(f"已从 {path} 恢复")
+        try:
+            files = restore_backup(path)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"已从 {path} 恢复（上传文件 {files} 个）")
