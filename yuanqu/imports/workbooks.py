@@ -214,28 +214,67 @@ def form_workbook(export: Export) -> bytes:
     """An export in a park's own form layout, which the importer reads back: title row, units
     line, a two-row merged header (`Export.header_groups`), borders, printable landscape A4.
     Forms are short (one park's projects), so a normal, merge-capable workbook is fine."""
+    return _printed(export, sheet="数据", subtitle=export.unit_line)
+
+
+def print_workbook(export: Export, *, subtitle: str = "") -> bytes:
+    """A summary table formatted for printing: title, units line, borders, landscape A4,
+    header rows repeated on each page, fit to one page wide, page numbers in the footer."""
+    return _printed(export, sheet="汇总表", subtitle=subtitle or export.unit_line)
+
+
+def _printed(export: Export, *, sheet: str, subtitle: str) -> bytes:
+    """Title and units line merged across the table, the header (one row, or two when
+    `header_groups` span columns: the others merged downwards), bordered rows, A4 landscape."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "数据"
+    ws.title = sheet
     n = len(export.headers)
     ws.append([export.title])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws["A1"].font = Font(bold=True, size=16)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([export.unit_line])
+    ws.append([subtitle])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
     ws["A2"].alignment = Alignment(horizontal="right")
-    grouped: dict[int, tuple[int, str]] = {
-        first: (span, label) for first, span, label in export.header_groups
-    }
+    last_header = 3 + _header(ws, export)
+    for row in export.rows:
+        append_row(ws, row)
+        r = ws.max_row
+        for c in range(1, n + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.border = BORDER
+            if c - 1 in (export.number_formats or {}):
+                cell.number_format = (export.number_formats or {})[c - 1]
+    _widths(ws, export.headers)
+    if not export.header_groups:
+        ws.column_dimensions["B"].width = 34
+    ws.print_title_rows = f"3:{last_header}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.freeze_panes = f"{'C' if export.header_groups else 'A'}{last_header + 1}"
+    return _to_bytes(wb)
+
+
+def _header(ws: Any, export: Export) -> int:
+    """Write the header from row 3; returns the number of extra rows (0 or 1)."""
+    n = len(export.headers)
+    if not export.header_groups:
+        ws.append(export.headers)
+        _style_header(ws, 3, n)
+        return 0
+    grouped = {first: (span, label) for first, span, label in export.header_groups}
     upper: list[str] = []
     lower: list[str] = []
     inside = 0
     for i, header in enumerate(export.headers):
         if i in grouped:
-            span, label = grouped[i]
-            inside = span
-            upper.append(label)
+            inside = grouped[i][0]
+            upper.append(grouped[i][1])
         else:
             upper.append("" if inside else header)
         lower.append(header if inside else "")
@@ -243,72 +282,13 @@ def form_workbook(export: Export) -> bytes:
     ws.append(upper)
     ws.append(lower)
     for i in range(n):
-        col = i + 1
         if i in grouped:
-            ws.merge_cells(
-                start_row=3, start_column=col, end_row=3, end_column=col + grouped[i][0] - 1
-            )
+            ws.merge_cells(start_row=3, start_column=i + 1, end_row=3, end_column=i + grouped[i][0])
         elif not lower[i]:
-            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+            ws.merge_cells(start_row=3, start_column=i + 1, end_row=4, end_column=i + 1)
     _style_header(ws, 3, n)
     _style_header(ws, 4, n)
-    formats = export.number_formats or {}
-    for row in export.rows:
-        append_row(ws, row)
-        r = ws.max_row
-        for c in range(1, n + 1):
-            cell = ws.cell(row=r, column=c)
-            cell.border = BORDER
-            if c - 1 in formats:
-                cell.number_format = formats[c - 1]
-    _widths(ws, export.headers)
-    ws.print_title_rows = "3:4"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.freeze_panes = "C5"
-    return _to_bytes(wb)
-
-
-def print_workbook(export: Export, *, subtitle: str = "") -> bytes:
-    """A summary table formatted for printing: title, units line, borders, landscape A4,
-    header rows repeated on each page, fit to one page wide, page numbers in the footer."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总表"
-    n = len(export.headers)
-    ws.append([export.title])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
-    ws["A1"].font = Font(bold=True, size=16)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([subtitle or export.unit_line])
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=n)
-    ws["A2"].alignment = Alignment(horizontal="right")
-    ws.append(export.headers)
-    _style_header(ws, 3, n)
-    formats = export.number_formats or {}
-    for row in export.rows:
-        append_row(ws, row)
-        r = ws.max_row
-        for c in range(1, n + 1):
-            cell = ws.cell(row=r, column=c)
-            cell.border = BORDER
-            if c - 1 in formats:
-                cell.number_format = formats[c - 1]
-    _widths(ws, export.headers)
-    ws.column_dimensions["B"].width = 34
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.freeze_panes = "A4"
-    return _to_bytes(wb)
+    return 1
 
 
 def run_export(kind: str, *, user: Any = None, **filters: Any) -> tuple[Export, bytes]:
