@@ -87,15 +87,13 @@ def test_exports_cockpit_and_declarations(client, demo_db, plugin):
     export, data = run_export("carbon-emissions")
     assert export.title == "企业碳排放" and data[:2] == b"PK"
     assert "carbon-over" in [r.key for r in supervision_rules()]
-    assert [c.key for c in cockpit_cards()] == [
-        "economy-output",
-        "projects-lights",
-        "carbon-watched",
-    ]
+    keys = [c.key for c in cockpit_cards()]
+    assert keys[:4] == ["economy-kpis", "economy-reporting", "economy-trend", "economy-clusters"]
+    assert keys.index("projects-lights") < keys.index("carbon-watched")
     assert write_areas()["carbon"] == "碳排放数据"
     html = login_client(client, "leader").get("/?park=DEMO").content.decode()
     assert 'data-card="carbon-watched"' in html and "碳排放重点监测企业" in html
-    assert 'data-card="economy-output"' in html and "规上工业总产值（2023年1-12月）" in html
+    assert 'data-card="economy-kpis-1"' in html and "规上工业总产值（2023年1-12月）" in html
 
 
 def test_removed_module_is_gone_everywhere(client, demo_db, settings):

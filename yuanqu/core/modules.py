@@ -87,20 +87,49 @@ class ExportKind:
     target: str
 
 
+class CardItem(TypedDict):
+    """A line listed inside a card (a red project, an overdue task): text, link, light."""
+
+    text: str
+    url: NotRequired[str]
+    light: NotRequired[str]
+
+
+class CardProgress(TypedDict):
+    """Completion of a target as a bar, with the 序时进度 marker: both in %, display strings."""
+
+    value: str
+    marker: NotRequired[str]
+    label: NotRequired[str]
+
+
 class CardData(TypedDict):
-    """What a cockpit card's function returns (or None: nothing to show)."""
+    """What a cockpit card's function returns (or None: nothing to show; a function may also
+    return a list of cards, e.g. one per main indicator). Every figure is a display string
+    already rounded by core.wording; `url` opens the page behind the figure with the park and
+    period in its query string.
+
+    `light` is "red" / "yellow" / "green"; `chart` is a plain ECharts option (JSON only, no
+    functions), drawn by static/js/cockpit.js; `wide` cards take two columns; `group` is the
+    heading the card is shown under (经济运行, 项目建设, …)."""
 
     label: str
     value: str
     unit: str
     note: NotRequired[str]
     url: NotRequired[str]
+    light: NotRequired[str]
+    progress: NotRequired[CardProgress]
+    chart: NotRequired[dict[str, Any]]
+    items: NotRequired[list[CardItem]]
+    wide: NotRequired[bool]
+    group: NotRequired[str]
 
 
 @dataclass(frozen=True)
 class CockpitCard:
     """A card on the park cockpit: `target` is "module.path:function(park, period)", which
-    returns a `CardData` or None."""
+    returns a `CardData`, a list of them, or None."""
 
     key: str
     label: str

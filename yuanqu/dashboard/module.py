@@ -7,6 +7,7 @@ MODULE = ModuleSpec(
     label="首页",
     nav=(
         NavEntry("首页", "home", 0, enterprise=True),
+        NavEntry("全市概览", "city", 5, permission="dashboard.city"),
         NavEntry("使用帮助", "help", 900, enterprise=True),
     ),
     urls="yuanqu.dashboard.urls",

@@ -22,6 +22,7 @@ from typing import Final, Protocol, TypeVar
 from yuanqu.core.wording import as_decimal
 
 __all__ = [
+    "DEFAULT_TARGET_RED_MARGIN_PP",
     "HUNDRED_YI_IN_WAN_YUAN",
     "MU_JUN_CLASS_LABELS",
     "MU_JUN_CLASS_NAMES",
@@ -54,6 +55,7 @@ __all__ = [
     "rank_desc",
     "rate_pct",
     "revenue_per_kwh",
+    "target_light",
     "time_progress_pct",
 ]
 
@@ -283,6 +285,29 @@ def growth_target_gap_pp(
     if actual_growth is None or target_growth is None:
         return None
     return as_decimal(actual_growth) - as_decimal(target_growth)
+
+
+#: Behind 序时进度 (or a growth target) by more than this many points is red; a setting,
+#: YUANQU_TARGET_RED_MARGIN_PP. The same default as key projects' lights.
+DEFAULT_TARGET_RED_MARGIN_PP = Decimal(10)
+
+
+def target_light(
+    ahead: Decimal | int | None, margin_pp: Decimal | int = DEFAULT_TARGET_RED_MARGIN_PP
+) -> str | None:
+    """The light of an indicator against its annual target, from the unrounded gap.
+
+    ``ahead`` is `ahead_pp` (level target: completion % − 序时 %) or `growth_target_gap_pp`
+    (growth target: actual − target growth), in points. Green when on or ahead (≥ 0), yellow
+    when behind by up to ``margin_pp`` points, red when behind by more. ``None`` without a
+    target. Source: DECISIONS.md (lights at an explicit date; the margin is a setting).
+    """
+    if ahead is None:
+        return None
+    gap = as_decimal(ahead)
+    if gap >= 0:
+        return "green"
+    return "red" if -gap > as_decimal(margin_pp) else "yellow"
 
 
 def projection_seasonal(

@@ -37,7 +37,10 @@ MODULE = ModuleSpec(
     ),
     demo_parts=(DemoPart("economy", "1", "yuanqu.demo.economy:load_economy", 30),),
     cockpit_cards=(
-        CockpitCard("economy-output", "规上工业总产值", "yuanqu.economy.cockpit:output_card", 10),
+        CockpitCard("economy-kpis", "主要经济指标", "yuanqu.economy.cockpit:kpi_cards", 10),
+        CockpitCard("economy-reporting", "企业报送率", "yuanqu.economy.cockpit:reporting_card", 12),
+        CockpitCard("economy-trend", "逐月对比", "yuanqu.economy.cockpit:trend_card", 14),
+        CockpitCard("economy-clusters", "集群拉动", "yuanqu.economy.cockpit:clusters_card", 16),
     ),
     departments=(("JFJ", "经发局"),),
     summaries=(

@@ -1316,3 +1316,99 @@ def reporting_summary(*, park: Park, period: Period) -> ReportingRate:
         extra=s.extra,
         missing_count=s.expected - s.reported,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# City view: a region's parks side by side (市级用户's home page and big screen)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CityRow:
+    """One park of the city table: its figures, rank and whether its period is in."""
+
+    park: Park
+    row: IndicatorRow
+    rank: int | None
+    status: str | None  # the period's enterprise-report status; None: nothing reported
+    series: list[SeriesPoint] = field(default_factory=list)  # this year, for the small chart
+
+
+@dataclass
+class CityOverview:
+    period: Period
+    code: str
+    rows: list[CityRow]
+    total: Decimal | None  # Σ of the parks' values (None: no park has one)
+    total_yoy_pct: Decimal | None  # comparable growth of the sum (None: a part lacks its base)
+    parks_with_value: int
+
+    @property
+    def not_reported(self) -> list[Park]:
+        """Parks with no enterprise report for the period: named on the page, never dropped."""
+        return [r.park for r in self.rows if r.status is None]
+
+    @property
+    def not_reviewed(self) -> list[Park]:
+        """Parks whose period is submitted but not yet reviewed (not counted in the table)."""
+        return [r.park for r in self.rows if r.status == DataStatus.SUBMITTED]
+
+
+def city_latest_period(*, parks: Iterable[Park]) -> Period | None:
+    """The latest month with counted enterprise reports in any of the parks."""
+    s = (
+        DataSlice.objects.filter(park__in=list(parks), kind=REPORT_KIND, status__in=COUNTED)
+        .exclude(month=0)
+        .order_by("-year", "-month")
+        .first()
+    )
+    return Period(s.year, s.month) if s else None
+
+
+def city_overview(
+    *, parks: Iterable[Park], period: Period, code: str, with_series: bool = True
+) -> CityOverview:
+    """The parks ranked on an indicator's value for the period (counted data only, as every
+    published table), with growth, completion and 序时; the city total and its comparable
+    growth (Σ current ÷ Σ base − 1, the parts being the parks: the same as over all their
+    enterprises, as the sums are additive); each park's report status for the period, so a
+    park that has not reported or not been reviewed is named; and each park's months of this
+    year for a small chart. A handful of queries for the whole region (`ReportCache.prefetch`)."""
+    parks = list(parks)
+    cache = ReportCache()
+    cache.prefetch(parks, [period.year, period.year - 1], codes=[code])
+    statuses = {
+        s.park_id: s.status
+        for s in DataSlice.objects.filter(
+            park__in=parks, kind=REPORT_KIND, year=period.year, month=period.month
+        )
+    }
+    rows = [
+        CityRow(
+            park=p,
+            row=indicator_row(park=p, period=period, code=code, cache=cache),
+            rank=None,
+            status=statuses.get(p.pk),
+        )
+        for p in parks
+    ]
+    ranks = formulas.rank_desc({r.park.code: r.row.value for r in rows})
+    for r in rows:
+        r.rank = ranks.get(r.park.code)
+        if with_series and code in COMPUTED:
+            r.series = indicator_series(
+                park=r.park, year=period.year, code=code, cache=cache, last_month=period.month
+            )
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.park.code))
+    valued = [r.row for r in rows if r.row.value is not None]
+    if valued and valued[0].kind == Indicator.Kind.RATE:
+        # A rate (增加值增速) has no city sum; the city's own rate is published, not computed.
+        return CityOverview(period, code, rows, None, None, len(valued))
+    total = sum((v.value for v in valued if v.value is not None), Decimal(0)) if valued else None
+    bases = [v.base if v.base is not None else v.last_year_value for v in valued]
+    total_yoy = None
+    if valued and all(b is not None for b in bases):
+        total_yoy = formulas.comparable_growth_pct(
+            [formulas.Part(v.value, b) for v, b in zip(valued, bases, strict=True)]
+        )
+    return CityOverview(period, code, rows, total, total_yoy, len(valued))
