@@ -1,6 +1,6 @@
 """项目资金: the module's declaration (yuanqu.core.modules)."""
 
-from yuanqu.core.modules import ExportKind, ModuleSpec, NavEntry
+from yuanqu.core.modules import CockpitCard, ExportKind, ModuleSpec, NavEntry
 
 MODULE = ModuleSpec(
     key="funding",
@@ -18,6 +18,11 @@ MODULE = ModuleSpec(
             "fund-applications",
             "拟申报资金项目",
             "yuanqu.funding.exporters:export_fund_applications",
+        ),
+    ),
+    cockpit_cards=(
+        CockpitCard(
+            "funding-received", "项目资金到位与支出", "yuanqu.funding.cockpit:funds_card", 22
         ),
     ),
     departments=(("CZJ", "财政局"),),
