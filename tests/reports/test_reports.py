@@ -112,6 +112,12 @@ class Opened:
     def section(self, title: str) -> str:
         return "\n".join(self.sections[title])
 
+    def paragraph(self, start: str) -> str:
+        """An unheaded section (the speech's 问题与差距 paragraph) by its first words."""
+        found = [p.text for p in self.paragraphs if p.text.startswith(start)]
+        assert len(found) == 1, (start, found)
+        return found[0]
+
     @property
     def body(self) -> str:
         return "\n".join(p.text for p in self.paragraphs if p.style.name == "Normal")
@@ -149,7 +155,7 @@ def assert_every_number_is_sourced(opened: Opened, names: list[str]) -> None:
 
 def test_annual_economy_section_equals_the_api(admin, files):
     opened = Opened(files["annual"])
-    text = opened.section("经济发展")
+    text = opened.section("经济发展迎来新气象")
     api = api_rows(admin, "2022-12")
     output, fai, tax = api["industrial_output"], api["fixed_asset_investment"], api["tax_total"]
     # The speech's section (二), with numbers, in its order.
@@ -178,7 +184,7 @@ def test_annual_economy_section_equals_the_api(admin, files):
 
 def test_annual_problems_name_the_missed_target_and_its_gap(admin, files):
     opened = Opened(files["annual"])
-    text = opened.section("问题与差距")
+    text = opened.paragraph("成绩值得肯定")
     output = api_rows(admin, "2022-12")["industrial_output"]
     assert D(output["target"]) == 1_000_000  # 100亿元, missed
     value = D(output["value"])
@@ -217,7 +223,7 @@ def test_every_figure_in_the_text_is_in_the_sources_table(files):
 
 def test_as_of_november_writes_the_estimate_like_the_speech(admin, files):
     opened = Opened(files["asof"])
-    text = opened.section("经济发展")
+    text = opened.section("经济发展迎来新气象")
     api = api_rows(admin, "2022-11")
     output = api["industrial_output"]
     assert text.startswith(
@@ -232,7 +238,7 @@ def test_as_of_november_writes_the_estimate_like_the_speech(admin, files):
     assert f"初步测算全年可实现规上工业总产值约{yi_yuan(projected)}" in text
     ratio = projected / D(api_rows(admin, "2019-12")["industrial_output"]["value"])
     assert ratio >= 2 and "有望在全市率先实现工业总产值倍增" in text
-    problems = opened.section("问题与差距")
+    problems = opened.paragraph("成绩值得肯定")
     assert (
         f"2022年我们要实现规上工业总产值100亿元，但初步测算全年只有约{yi_yuan(projected)}，还有差距，"
         f"相差{yi_yuan(Decimal(1_000_000) - projected)}"
@@ -294,7 +300,7 @@ def test_official_layout(files):
     h1 = next(p for p in opened.paragraphs if p.text.startswith("一、"))
     h2 = next(p for p in opened.paragraphs if p.text.startswith("（一）"))
     body = next(p for p in opened.paragraphs if p.text.startswith("2022年，园区"))
-    assert (h1.text, h2.text) == ("一、2022年工作成效", "（一）经济发展")
+    assert (h1.text, h2.text) == ("一、2022年工作成效", "（一）防疫形势得到新巩固")
     fonts = [_east_asia(p.style) for p in (title, h1, h2, body)]
     assert fonts == ["方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312"]
     # The runs carry the fonts too (text pasted elsewhere keeps them).
@@ -302,7 +308,7 @@ def test_official_layout(files):
     assert run_fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert "PAGE" in sec.footer._element.xml
     headings = [p.text for p in opened.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["一、2022年工作成效", "二、问题与差距", "数据来源"]
+    assert headings == ["一、2022年工作成效", "二、2023年工作安排", "数据来源"]
 
 
 def test_monthly_has_tables_and_charts(files):
@@ -332,7 +338,7 @@ def test_pdf_embeds_cjk_font_and_page_one_shows_title_and_first_section(files, t
         check=True,
     ).stdout.replace(" ", "")
     assert "示范工业园区2022年度工作总结" in page1
-    assert "一、2022年工作成效" in page1 and "（一）经济发展" in page1
+    assert "一、2022年工作成效" in page1 and "（二）经济发展迎来新气象" in page1
     assert "85.00亿元" in page1
     subprocess.run(
         ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
@@ -463,7 +469,8 @@ def test_page_preview_stats_and_downloads(admin):
         [api["title"]] + [x for s in api["sections"] for x in [s["heading"], *s["paragraphs"]]]
     )
     assert chars == count_characters(text)
-    assert api["sections"][1]["heading"] == "（一）经济发展" and api["estimated"] is True
+    headings = [s["heading"] for s in api["sections"]]
+    assert "（二）经济发展迎来新气象" in headings and api["estimated"] is True
     assert api["figures"] and all(
         set(f) >= {"figure", "indicator", "method"} for f in api["figures"]
     )

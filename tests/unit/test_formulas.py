@@ -6,6 +6,7 @@ from fractions import Fraction
 import pytest
 
 from yuanqu.core.wording import growth_phrase, pct_str, pull_phrase, round_half_up
+from yuanqu.economy import formulas
 from yuanqu.economy.formulas import (
     MU_JUN_DEFAULT_WEIGHTS,
     Part,
@@ -302,3 +303,36 @@ def test_formulas_refuse_floats():
     with pytest.raises(TypeError):
         completion_pct(9.3, 12.0)
     assert pct_str(completion_pct(D("9.3"), 12)) == "77.5%"
+
+
+def test_target_light_from_the_unrounded_gap():
+    assert formulas.target_light(None) is None
+    assert formulas.target_light(D("0")) == "green"
+    assert formulas.target_light(D("3.7")) == "green"
+    assert formulas.target_light(D("-0.04")) == "yellow"  # rounds to 0.0, still behind
+    assert formulas.target_light(D("-10")) == "yellow"  # by exactly the margin
+    assert formulas.target_light(D("-10.0001")) == "red"
+    assert formulas.target_light(D("-4"), margin_pp=D(3)) == "red"
+
+
+def test_implied_growth_of_next_years_target():
+    # 100亿 next year over 85.00亿 this year: 100 / 85 − 1 = 17.647…%
+    assert formulas.implied_growth_pct(D(1_000_000), D("849999.95")).quantize(D("0.001")) == D(
+        "17.647"
+    )
+    assert formulas.implied_growth_pct(D(100), D(0)) is None  # no rate on a zero base
+    assert formulas.implied_growth_pct(None, D(100)) is None
+
+
+def test_required_average_growth_to_a_long_term_goal():
+    # one year to go: the plain growth
+    assert formulas.required_average_growth_pct(D(85), D(100), 1) == (D(100) / D(85) - 1) * 100
+    # 50 → 100 in two years: √2 − 1 = 41.421…% a year
+    two = formulas.required_average_growth_pct(D(50), D(100), 2)
+    assert two is not None and two.quantize(D("0.001")) == D("41.421")
+    # three years, 64 → 125: (125/64)^(1/3) = 1.25 → 25%
+    three = formulas.required_average_growth_pct(D(64), D(125), 3)
+    assert three is not None and abs(three - D(25)) < D("1e-20")
+    assert formulas.required_average_growth_pct(D(120), D(100), 1) < 0  # already reached
+    assert formulas.required_average_growth_pct(D(0), D(100), 2) is None
+    assert formulas.required_average_growth_pct(D(50), D(100), 0) is None

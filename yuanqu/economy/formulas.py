@@ -40,6 +40,7 @@ __all__ = [
     "doubling_ratio",
     "growth_target_gap_pp",
     "hundred_yi_progress_pct",
+    "implied_growth_pct",
     "median",
     "mom_pct",
     "month_from_ytd",
@@ -54,6 +55,7 @@ __all__ = [
     "pull_pp",
     "rank_desc",
     "rate_pct",
+    "required_average_growth_pct",
     "revenue_per_kwh",
     "target_light",
     "time_progress_pct",
@@ -308,6 +310,40 @@ def target_light(
     if gap >= 0:
         return "green"
     return "red" if -gap > as_decimal(margin_pp) else "yellow"
+
+
+def implied_growth_pct(
+    target: Decimal | int | None, this_year: Decimal | int | None
+) -> Decimal | None:
+    """The growth a next year's level target implies over this year's (full-year) figure.
+
+    Formula: (target ÷ this year − 1) × 100. Unit: %. Source: DECISIONS.md / issue 15 (下一年
+    工作安排: “the growth each implies over this year”). ``None`` when either is missing or this
+    year's figure ≤ 0 (no growth rate on a loss base).
+    """
+    base = _positive(this_year)
+    if target is None or base is None:
+        return None
+    return (as_decimal(target) / base - 1) * 100
+
+
+def required_average_growth_pct(
+    current: Decimal | int | None, goal: Decimal | int | None, years: int
+) -> Decimal | None:
+    """The average yearly growth needed to reach a long-term goal (百亿 by year Y) from now.
+
+    Formula: ((goal ÷ current)^(1 / years) − 1) × 100, `years` = goal year − this year.
+    Unit: %. Source: issue 15 (“the average growth needed from now”). ``None`` when an input is
+    missing, current ≤ 0 or years < 1; ≤ 0 when the goal is already reached. Computed with
+    Decimal's own power (28 significant digits), unrounded.
+    """
+    base = _positive(current)
+    if goal is None or base is None or years < 1:
+        return None
+    ratio = as_decimal(goal) / base
+    if years == 1:
+        return (ratio - 1) * 100
+    return (ratio ** (Decimal(1) / Decimal(years)) - 1) * 100
 
 
 def projection_seasonal(

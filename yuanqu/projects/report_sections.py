@@ -20,6 +20,7 @@ from yuanqu.reports.engine import (
     Section,
     SectionContext,
     Var,
+    register_outlook,
     register_section,
     register_shortfall,
 )
@@ -73,7 +74,7 @@ ANNUAL_VARIABLES: dict[str, str | Var] = {
     "annual",
     20,
     key="projects",
-    title="项目建设",
+    title="项目建设跑出新速度",
     group="achievements",
     template="annual/projects.j2",
     variables=ANNUAL_VARIABLES,
@@ -368,3 +369,53 @@ def projects_monthly(ctx: SectionContext) -> Section | None:
             method=f"慢于序时进度超过{selectors.light_margin()}个百分点或节点逾期",
         ),
     )
+
+
+@register_outlook(
+    "annual",
+    20,
+    key="projects_plan",
+    template=(
+        "计划实施省市重点项目{{ projects_next_count }}，年度计划投资{{ projects_next_planned }}"
+        "{% if projects_next_starts %}，其中计划新开工{{ projects_next_starts }}{% endif %}。"
+    ),
+    variables={
+        "projects_next_count": "下一年有年度计划的省市重点项目个数，如“15个”",
+        "projects_next_planned": "下一年省市重点项目年度计划投资（亿元）",
+        "projects_next_starts": "下一年计划新开工的项目个数；没有时为空",
+    },
+)
+def next_year_plan(ctx: SectionContext) -> list[Rendered]:
+    """下一年工作安排: the key projects' plan for the year after the report's."""
+    year = ctx.year + 1
+    plan = selectors.key_plan(park=ctx.park, year=year)
+    if not plan.count:
+        return []
+    period = f"{year}年"
+    return [
+        ctx.render_part(
+            "annual/outlook_projects_plan.inline",
+            projects_next_count=ctx.count(
+                plan.count,
+                "个",
+                indicator="下一年省市重点项目个数",
+                period=period,
+                method="重点项目年度计划",
+            ),
+            projects_next_planned=ctx.planned_amount(
+                plan.planned,
+                indicator="下一年省市重点项目年度计划投资",
+                period=period,
+                method="重点项目年度计划投资之和",
+            ),
+            projects_next_starts=""
+            if not plan.new_starts
+            else ctx.count(
+                plan.new_starts,
+                "个",
+                indicator="下一年计划新开工省市重点项目",
+                period=period,
+                method="重点项目年度计划（计划本年新开工）",
+            ),
+        )
+    ]

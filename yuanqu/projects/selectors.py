@@ -356,3 +356,28 @@ def own_projects(*, enterprise_id: int) -> list[OwnProject]:
                 key = (row.project.park_id, row.latest.year, row.latest.month)
                 row.latest_status = statuses.get(key, "")
     return out
+
+
+@dataclass
+class YearPlan:
+    """The key projects (省市重点) planned for a year: how many, how much, how many to start."""
+
+    year: int
+    count: int
+    planned: Decimal
+    new_starts: int
+
+
+def key_plan(*, park: Park, year: int) -> YearPlan:
+    """省市重点 projects with a plan for `year` (one query): 下一年工作安排's sentence."""
+    from yuanqu.projects.models import ProjectPlan
+
+    plans = ProjectPlan.objects.filter(
+        project__park=park, year=year, project__level__in=(Level.PROVINCIAL, Level.MUNICIPAL)
+    ).only("planned_investment", "start_planned")
+    count, planned, starts = 0, Decimal(0), 0
+    for p in plans:
+        count += 1
+        planned += p.planned_investment
+        starts += int(p.start_planned)
+    return YearPlan(year, count, planned, starts)

@@ -64,6 +64,7 @@ from yuanqu.registry.models import Park
 
 __all__ = [
     "BASE_VARIABLES",
+    "Block",
     "Chart",
     "Fig",
     "Figure",
@@ -78,11 +79,14 @@ __all__ = [
     "ShortfallSpec",
     "Table",
     "Var",
+    "blocks_of",
     "build_report",
     "catalogue",
     "check_templates",
     "load_sections",
     "register_group",
+    "register_narrative",
+    "register_outlook",
     "register_section",
     "register_shortfall",
 ]
@@ -193,6 +197,10 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
+    # Unheaded text inside its part (the speech's preamble, thanks, 问题与差距 paragraph).
+    headed: bool = True
+    # Written by officials (人工撰写): free text, exempt from the digit check, kept in drafts.
+    narrative: bool = False
 
     @property
     def text(self) -> str:
@@ -202,7 +210,7 @@ class Section:
 @dataclass
 class Heading:
     text: str
-    level: int  # 1: "一、…" (黑体); 2: "（一）…" (楷体)
+    level: int  # 1: "一、…" (黑体); 2: "（一）…" (楷体); 0: no heading (unheaded text)
     section: Section | None
 
 
@@ -220,6 +228,8 @@ class Report:
     figures: list[Figure]
     base: dict[str, Any] = field(default_factory=dict)
     include_submitted: bool = False
+    # Part headings as edited in the draft (group key → title); else the registered ones.
+    part_titles: dict[str, str] = field(default_factory=dict)
 
     def headings(self) -> list[Heading]:
         """Section headings numbered as in a speech: 一、 for a part, （一） for a section in it."""
@@ -233,10 +243,19 @@ class Report:
                     top += 1
                     sub = 0
                     current_group = s.group
-                    title = group_title(self.kind, s.group).format(year=self.year)
+                    title = self.part_titles.get(s.group) or group_title(self.kind, s.group)
+                    title = title.replace("{year}", str(self.year)).replace(
+                        "{next_year}", str(self.year + 1)
+                    )
                     out.append(Heading(f"{cn_number(top)}、{title}", 1, None))
+                if not s.headed:
+                    out.append(Heading("", 0, s))
+                    continue
                 sub += 1
                 out.append(Heading(f"（{cn_number(sub)}）{s.title}", 2, s))
+            elif not s.headed:
+                current_group = None
+                out.append(Heading("", 0, s))
             else:
                 current_group = None
                 top += 1
@@ -247,7 +266,8 @@ class Report:
         """The running text (title, headings, paragraphs) as a speaker would read it."""
         parts = [self.title]
         for h in self.headings():
-            parts.append(h.text)
+            if h.text:
+                parts.append(h.text)
             if h.section is not None:
                 parts.extend(h.section.paragraphs)
         return "\n".join(parts)
@@ -310,6 +330,11 @@ class SectionSpec:
     template: str
     variables: dict[str, Var]
     group: str | None = None
+    headed: bool = True
+    # A sentence officials may add to (or edit at) the end of the section (block "closing:KEY").
+    closing: str = ""
+    # For a narrative section: its default text (block "text:KEY"); None for a data section.
+    narrative: str | None = None
 
 
 @dataclass
@@ -324,6 +349,7 @@ class ShortfallSpec:
 
 SECTIONS: dict[str, list[SectionSpec]] = {}
 SHORTFALLS: dict[str, list[ShortfallSpec]] = {}
+OUTLOOKS: dict[str, list[ShortfallSpec]] = {}
 GROUPS: dict[tuple[str, str], str] = {}
 #: template name → its catalogue (section and shortfall templates alike)
 TEMPLATE_VARIABLES: dict[str, dict[str, Var]] = {}
@@ -366,6 +392,9 @@ def register_section(
     template: str,
     variables: Mapping[str, str | Var] | None = None,
     group: str | None = None,
+    headed: bool = True,
+    closing: str = "",
+    narrative: str | None = None,
 ) -> Any:
     """Register a section builder for a report kind at `order` (use as a decorator or a call).
 
@@ -388,7 +417,19 @@ def register_section(
         entries = SECTIONS.setdefault(kind, [])
         entries[:] = [e for e in entries if e.key != name]
         entries.append(
-            SectionSpec(kind, order, name, title, func, template_name, catalogue_, group)
+            SectionSpec(
+                kind,
+                order,
+                name,
+                title,
+                func,
+                template_name,
+                catalogue_,
+                group,
+                headed,
+                closing,
+                narrative,
+            )
         )
         entries.sort(key=lambda e: (e.order, e.key))
         TEMPLATE_VARIABLES[template_name] = catalogue_
@@ -397,6 +438,87 @@ def register_section(
     if builder is not None:
         return wrap(builder)
     return wrap
+
+
+def register_narrative(
+    kind: str,
+    order: int,
+    *,
+    key: str,
+    title: str,
+    default: str,
+    group: str | None = None,
+    headed: bool = True,
+) -> None:
+    """A block of text officials write (防疫, 党建引领, thanks …): no figures, edited per park and
+    year in the report's draft (block "text:KEY"), `default` until then. DECISIONS.md: such
+    blocks are labelled 人工撰写 and exempt from the digit check."""
+
+    def builder(ctx: SectionContext) -> Section | None:
+        return ctx.narrative_section()
+
+    builder.__module__ = _caller_module()
+    register_section(
+        kind,
+        order,
+        builder,
+        key=key,
+        title=title,
+        template="",
+        variables={},
+        group=group,
+        headed=headed,
+        narrative=default,
+    )
+
+
+def _caller_module() -> str:
+    """The module registering a narrative block (so that load_sections drops it with its
+    module, as it drops a module's builders)."""
+    import inspect
+
+    frame = inspect.currentframe()
+    caller = frame.f_back.f_back if frame and frame.f_back else None
+    return str(caller.f_globals.get("__name__", __name__)) if caller else __name__
+
+
+@dataclass(frozen=True)
+class Block:
+    """One editable text of a report kind: a narrative section's text, a section's title or
+    closing sentence, or a part heading. `key` is "text:K", "title:K", "closing:K", "part:G"."""
+
+    key: str
+    label: str
+    default: str
+    multiline: bool
+
+
+def blocks_of(kind: str) -> list[Block]:
+    """The texts officials may edit in a draft of `kind`, in the report's order."""
+    load_sections()
+    out: list[Block] = []
+    seen_groups: set[str] = set()
+    for spec in SECTIONS.get(kind, []):
+        if spec.group and spec.group not in seen_groups:
+            seen_groups.add(spec.group)
+            out.append(
+                Block(f"part:{spec.group}", "部分标题", group_title(kind, spec.group), False)
+            )
+        if spec.narrative is not None:
+            if spec.headed:
+                out.append(Block(f"title:{spec.key}", f"“{spec.title}”标题", spec.title, False))
+            out.append(
+                Block(f"text:{spec.key}", f"“{spec.title}”正文（人工撰写）", spec.narrative, True)
+            )
+            continue
+        if spec.headed:
+            out.append(Block(f"title:{spec.key}", f"“{spec.title}”标题", spec.title, False))
+        out.append(
+            Block(
+                f"closing:{spec.key}", f"“{spec.title}”结尾语（人工撰写，可空）", spec.closing, True
+            )
+        )
+    return out
 
 
 def register_shortfall(
@@ -413,11 +535,38 @@ def register_shortfall(
     The provider returns a list of sentences rendered with ``ctx.render_part(template, …)``;
     the annual report's 问题与差距 section joins them in `order` ("比如…；又比如…").
     """
+    return _register_part(SHORTFALLS, "shortfall", kind, order, provider, key, template, variables)
 
+
+def register_outlook(
+    kind: str,
+    order: int,
+    provider: ShortfallProvider | None = None,
+    *,
+    key: str | None = None,
+    template: str,
+    variables: Mapping[str, str | Var] | None = None,
+) -> Any:
+    """Register a provider of next-year sentences (下一年工作安排: a module's plan or target for
+    the year after the report's, e.g. the key projects' plan), rendered like shortfalls and
+    joined by the annual report's 下一年工作安排 section in `order`."""
+    return _register_part(OUTLOOKS, "outlook", kind, order, provider, key, template, variables)
+
+
+def _register_part(
+    store: dict[str, list[ShortfallSpec]],
+    prefix: str,
+    kind: str,
+    order: int,
+    provider: ShortfallProvider | None,
+    key: str | None,
+    template: str,
+    variables: Mapping[str, str | Var] | None,
+) -> Any:
     def wrap(func: ShortfallProvider) -> ShortfallProvider:
         name = key or func.__name__
-        template_name = _template_name(kind, f"shortfall_{name}", template)
-        entries = SHORTFALLS.setdefault(kind, [])
+        template_name = _template_name(kind, f"{prefix}_{name}", template)
+        entries = store.setdefault(kind, [])
         entries[:] = [e for e in entries if e.key != name]
         catalogue_ = _normalise(variables)
         entries.append(ShortfallSpec(kind, order, name, func, template_name, catalogue_))
@@ -463,8 +612,8 @@ def load_sections() -> None:
     if stale:
         for entries in SECTIONS.values():
             entries[:] = [e for e in entries if not _under(e.builder.__module__, stale)]
-        for shortfalls in SHORTFALLS.values():
-            shortfalls[:] = [e for e in shortfalls if not _under(e.provider.__module__, stale)]
+        for parts in (*SHORTFALLS.values(), *OUTLOOKS.values()):
+            parts[:] = [e for e in parts if not _under(e.provider.__module__, stale)]
     _loaded = tuple(m.key for m in modules())
 
 
@@ -633,8 +782,11 @@ class SectionContext:
         year: int,
         cache: ReportCache,
         projection_method: str = "seasonal",
+        narrative: Mapping[str, str] | None = None,
     ) -> None:
         self.kind = kind
+        # The draft's edited texts ("text:K", "title:K", "closing:K", "part:G"), if any.
+        self.narrative: Mapping[str, str] = narrative or {}
         self.park = park
         self.period = period  # the data period: 1-本月 of the month the report sees
         self.year = year
@@ -665,6 +817,26 @@ class SectionContext:
     def label(self, text: str) -> Label:
         """Mark text with digits that is not a statistic (a name such as “…120有限公司”)."""
         return Label(text)
+
+    def block(self, key: str, default: str) -> str:
+        """A text of the draft as officials edited it, else `default`."""
+        found = self.narrative.get(key)
+        return default if found is None else found
+
+    def narrative_section(self) -> Section | None:
+        """The current narrative section from its block (人工撰写); left out when emptied."""
+        assert self.spec is not None and self.spec.narrative is not None
+        text = self.block(f"text:{self.spec.key}", self.spec.narrative).strip()
+        if not text:
+            return self.omit("人工撰写的段落为空")
+        return Section(
+            key=self.spec.key,
+            title=self.spec.title,
+            group=self.spec.group,
+            paragraphs=split_paragraphs(text),
+            headed=self.spec.headed,
+            narrative=True,
+        )
 
     def base_variables(self) -> dict[str, Any]:
         region = self.park.region.name if self.park.region_id else ""
@@ -977,6 +1149,7 @@ class SectionContext:
             tables=tables or [],
             charts=charts or [],
             variables=dict(variables),
+            headed=self.spec.headed,
         )
 
     # -- engine hooks -----------------------------------------------------------------------
@@ -1057,8 +1230,12 @@ def build_report(
     cache: ReportCache | None = None,
     include_submitted: bool = False,
     projection_method: str = "seasonal",
+    narrative: Mapping[str, str] | None = None,
 ) -> Report:
-    """Run every registered section of `kind` in order; sections without data become notes."""
+    """Run every registered section of `kind` in order; sections without data become notes.
+
+    `narrative` holds the draft's edited texts: narrative sections' text, section titles and
+    closing sentences, part headings (`blocks_of`); what is not there takes its default."""
     load_sections()
     cache = cache or ReportCache(include_submitted=include_submitted)
     # The economy figures of this year and last, read in a handful of queries.
@@ -1070,6 +1247,7 @@ def build_report(
         year=year or period.year,
         cache=cache,
         projection_method=projection_method,
+        narrative=narrative,
     )
     sections: list[Section] = []
     omitted: list[str] = []
@@ -1080,8 +1258,13 @@ def build_report(
         finally:
             recorded, reason = ctx._end()
         if section is None:
-            omitted.append(f"“{spec.title}”：{reason or '本期没有可用数据'}，已略去。")
+            if spec.narrative is None:
+                omitted.append(f"“{spec.title}”：{reason or '本期没有可用数据'}，已略去。")
             continue
+        section.title = ctx.block(f"title:{spec.key}", section.title).strip() or section.title
+        closing = ctx.block(f"closing:{spec.key}", spec.closing).strip()
+        if closing and section.paragraphs and not section.narrative:
+            section.paragraphs[-1] += closing
         text = section.text
         used = [f for f in recorded if f.figure in text]
         used.sort(key=lambda f: text.find(f.figure))
@@ -1105,4 +1288,9 @@ def build_report(
         figures=figures,
         base=ctx.base_variables(),
         include_submitted=cache.include_submitted,
+        part_titles={
+            key[len("part:") :]: value.strip()
+            for key, value in (narrative or {}).items()
+            if key.startswith("part:") and value.strip()
+        },
     )

@@ -163,7 +163,8 @@ def to_docx(report: Report) -> bytes:
     if report.include_submitted:
         doc.note("【含未审核数据】本报告计入了“已提交”尚未审核的数据，仅供参考。")
     for heading in report.headings():
-        (doc.heading1 if heading.level == 1 else doc.heading2)(heading.text)
+        if heading.level:
+            (doc.heading1 if heading.level == 1 else doc.heading2)(heading.text)
         section = heading.section
         if section is None:
             continue

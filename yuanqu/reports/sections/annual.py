@@ -17,6 +17,7 @@ from yuanqu.economy import formulas, selectors
 from yuanqu.economy.models import LongTermGoal, Target
 from yuanqu.registry.models import Park
 from yuanqu.reports.engine import (
+    OUTLOOKS,
     SHORTFALLS,
     Label,
     Rendered,
@@ -24,11 +25,86 @@ from yuanqu.reports.engine import (
     SectionContext,
     Var,
     register_group,
+    register_narrative,
     register_section,
     register_shortfall,
 )
 
 register_group("annual", "achievements", "{year}年工作成效")
+register_group("annual", "next", "{next_year}年工作安排")
+
+# ---------------------------------------------------------------------------------------------
+# Narrative blocks (人工撰写): the speech's paragraphs without figures, written by officials in
+# the draft (reports.models.NarrativeBlock); these defaults are the reference speech's own
+# words with its placeholders taken out, so a first draft reads like a speech.
+# ---------------------------------------------------------------------------------------------
+
+register_narrative(
+    "annual",
+    1,
+    key="preamble",
+    title="开篇",
+    group="achievements",
+    headed=False,
+    default=(
+        "天道酬勤、日新月异。一年来，我们坚持以习近平新时代中国特色社会主义思想为指导，"
+        "坚持以高质量党建引领保障高质量发展，充分发挥党组织统揽全局、协调各方作用，充分激发"
+        "党组织战斗堡垒作用和党员干部先锋模范作用，坚定信心、咬定目标、苦干实干、久久为功做大"
+        "做强园区经济，取得较好成效。"
+    ),
+)
+register_narrative(
+    "annual",
+    5,
+    key="epidemic",
+    title="防疫形势得到新巩固",
+    group="achievements",
+    default=(
+        "坚持统筹疫情防控和经济社会发展，扎实落实中央、省、市疫情防控政策及新部署新要求，"
+        "持续有序做好防疫各项工作，有效保障辖区群众生命安全和身体健康，营造了安全发展环境和氛围。"
+    ),
+)
+register_narrative(
+    "annual",
+    60,
+    key="thanks",
+    title="致谢",
+    group="achievements",
+    headed=False,
+    default=(
+        "事非经过不知难、成如容易却艰辛。一年来，我们大家心里想的、眼里盯的、手里抓的、开口不忘的"
+        "都是产业、都是经济，同心同向、携手并进、迎难而上、攻坚克难，共同推动园区经济打开了新局面，"
+        "跃上了高质量发展新台阶。这里，我代表园区党工委、管委会对大家的务实付出表示衷心的感谢，"
+        "有你们园区才有今天，也必将走向更加光明宏大的明天。"
+    ),
+)
+register_narrative(
+    "annual",
+    95,
+    key="resolve",
+    title="鼓劲",
+    group="achievements",
+    headed=False,
+    default=(
+        "同志们，我们的目标是清晰的，优势是明显的，前途是光明的，我们要坚定不移锚定市委赋予的"
+        "目标奋勇前进，而不是小打小闹，小富即安。困难与机遇并存、挑战和希望交织，克服了困难就会"
+        "迎来新的机遇，战胜了挑战就能再上一个新的台阶。我们要始终保持敢为人先的闯劲、一往无前的"
+        "拼劲、久久为功的韧劲，一不怕苦，在以苦为乐、苦中作乐中攀登发展的阶梯，二不怕难，在迎难"
+        "而上、攻坚克难中创造更好的园区。"
+    ),
+)
+register_narrative(
+    "annual",
+    110,
+    key="loyalty",
+    title="坚持忠诚为魂，坚决做到两个维护",
+    group="next",
+    default=(
+        "深入学习贯彻党的二十大精神，在学习中把握，在内心中认同，在实践中践行，持续提高政治"
+        "判断力、政治领悟力、政治执行力，推动中央、省、市各项政策措施、决策部署在园区落到实处，"
+        "取得实效。"
+    ),
+)
 
 OUTPUT = "industrial_output"
 
@@ -144,7 +220,7 @@ def _first_in_region(ctx: SectionContext, base_year: int) -> bool:
     "annual",
     10,
     key="economy",
-    title="经济发展",
+    title="经济发展迎来新气象",
     group="achievements",
     template="annual/economy.j2",
     variables=ECONOMY_VARIABLES,
@@ -249,6 +325,8 @@ def economy(ctx: SectionContext) -> Section | None:
     90,
     key="problems",
     title="问题与差距",
+    group="achievements",
+    headed=False,  # DECISIONS.md: unheaded text inside the achievements part, as the speech
     template="annual/problems.j2",
     variables={
         "shortfalls": Var(
@@ -283,7 +361,10 @@ TARGET_FIELDS = {
     10,
     key="economic_targets",
     template="annual/shortfall_targets.j2",
-    variables={"missed": Var("列表：未完成的年度经济目标", "list", TARGET_FIELDS)},
+    variables={
+        "missed": Var("列表：未完成的年度经济目标", "list", TARGET_FIELDS),
+        "blueprint": "第一项未完成目标的指标所属长期目标（发展蓝图）名称，如“百亿工业园区”；没有时为空",
+    },
 )
 def missed_targets(ctx: SectionContext) -> list[Rendered]:
     """Each economic target of the year that was missed (or, mid-year, is projected to be)."""
@@ -389,4 +470,154 @@ def missed_targets(ctx: SectionContext) -> list[Rendered]:
             )
     if not missed:
         return []
-    return [ctx.render_part("annual/shortfall_targets.j2", missed=missed)]
+    return [
+        ctx.render_part(
+            "annual/shortfall_targets.j2", missed=missed, blueprint=blueprint_of(ctx, missed)
+        )
+    ]
+
+
+def blueprint_of(ctx: SectionContext, missed: list[dict[str, object]]) -> str:
+    """The name of the long-term goal (“X”的发展蓝图) of the first missed indicator: the 百亿
+    goal's before the doubling's; the speech takes the name from the data, never a literal."""
+    if not missed or missed[0]["growth_target"]:
+        return ""
+    name = missed[0]["name"]
+    goals = LongTermGoal.objects.filter(park=ctx.park, indicator__name=name).exclude(name="")
+    goal = goals.order_by("-kind").first()  # hundred_yi sorts after doubling
+    return ctx.label(goal.name) if goal else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# 下一年工作安排: next year's targets, the growth each implies, the long-term goal
+# ---------------------------------------------------------------------------------------------
+
+NEXT_TARGET_FIELDS = {
+    "name": "指标名称",
+    "growth_target": "为真时是增速目标",
+    "target": "下一年目标：总量如“100亿元”，增速目标如“8.0%”",
+    "growth": "总量目标比本年（全年实际，年中为预计全年）增长的措辞，如“增长17.6%”；无基数时为空",
+}
+
+
+@register_section(
+    "annual",
+    100,
+    key="next_year",
+    title="主要目标",
+    group="next",
+    headed=False,
+    template="annual/next_year.j2",
+    variables={
+        "next_year": "下一年，如“2023年”",
+        "next_targets": Var("列表：目标表中下一年的目标", "list", NEXT_TARGET_FIELDS),
+        "outlook": Var("列表：各模块登记的下一年安排句子（register_outlook），已含数字", "list"),
+        "goal_name": "长期目标（发展蓝图）名称，如“百亿工业园区”；没有时为空",
+        "goal_indicator": "长期目标的指标名称，如“规上工业总产值”",
+        "goal_year": "长期目标的目标年，如“2023年”",
+        "goal_target": "长期目标值，如“100亿元”",
+        "goal_growth": "实现长期目标所需的年均增速，如“17.6%”；已实现或无目标年时为空",
+        "goal_next": Var("长期目标年就是下一年（“关键之年”）", "flag"),
+    },
+)
+def next_year(ctx: SectionContext) -> Section | None:
+    year = ctx.year + 1
+    v: dict[str, object] = {name: var.empty for name, var in ctx.spec.variables.items()}  # type: ignore[union-attr]
+    v["next_year"] = ctx.label(f"{year}年")
+    targets = ctx.cache.targets(ctx.park, year)
+    items = []
+    for ind in ctx.cache.indicators():
+        target = targets.get(ind.pk)
+        if target is None:
+            continue
+        if target.kind == Target.Kind.GROWTH:
+            items.append(
+                {
+                    "name": ind.name.removesuffix("增速"),
+                    "growth_target": True,
+                    "target": ctx.rate(
+                        target.value,
+                        indicator=f"{ind.name}{year}年目标",
+                        period=f"{year}年",
+                        method="年度目标（目标表）",
+                    ),
+                    "growth": "",
+                }
+            )
+            continue
+        this_year = _full_year(ctx, ind.code)
+        growth = formulas.implied_growth_pct(target.value, this_year)
+        items.append(
+            {
+                "name": ind.name,
+                "growth_target": False,
+                "target": amount(
+                    ctx,
+                    target.value,
+                    ind.unit,
+                    planned=True,
+                    indicator=f"{ind.name}{year}年目标",
+                    period=f"{year}年",
+                    method="年度目标（目标表）",
+                ),
+                "growth": ""
+                if growth is None
+                else ctx.growth(
+                    growth,
+                    indicator=f"{ind.name}{year}年目标比{ctx.year}年增长",
+                    period=f"{year}年",
+                    method=f"{year}年目标 ÷ {full_year_label(ctx)}{ind.name} − 1",
+                ),
+            }
+        )
+    v["next_targets"] = items
+    outlook: list[Rendered] = []
+    for spec in OUTLOOKS.get("annual", []):
+        outlook.extend(spec.provider(ctx))
+    v["outlook"] = outlook
+    goal = (
+        LongTermGoal.objects.filter(
+            park=ctx.park, kind=LongTermGoal.Kind.HUNDRED_YI, target_year__gt=ctx.year
+        )
+        .select_related("indicator")
+        .first()
+    )
+    if goal is not None:
+        current = _full_year(ctx, goal.indicator.code)
+        goal_value = goal.target_value or formulas.HUNDRED_YI_IN_WAN_YUAN
+        needed = formulas.required_average_growth_pct(
+            current, goal_value, goal.target_year - ctx.year
+        )
+        if needed is not None and needed > 0:
+            v["goal_name"] = ctx.label(goal.name or "百亿园区")
+            v["goal_indicator"] = goal.indicator.name
+            v["goal_year"] = ctx.label(f"{goal.target_year}年")
+            v["goal_target"] = amount(
+                ctx,
+                goal_value,
+                goal.indicator.unit,
+                planned=True,
+                indicator=f"{goal.name or '百亿园区'}目标",
+                period=f"{goal.target_year}年",
+                method="园区长期目标",
+            )
+            v["goal_growth"] = ctx.rate(
+                needed,
+                indicator=f"实现{goal.name or '百亿园区'}目标所需年均增速",
+                period=f"{ctx.year + 1}-{goal.target_year}年",
+                method=(
+                    f"（目标 ÷ {full_year_label(ctx)}{goal.indicator.name}）^(1/"
+                    f"{goal.target_year - ctx.year}) − 1"
+                ),
+            )
+            v["goal_next"] = goal.target_year == year
+    if not items and not outlook and not v["goal_growth"]:
+        return ctx.omit(f"目标表中没有{year}年的目标")
+    return ctx.section(**v)
+
+
+def _full_year(ctx: SectionContext, code: str) -> Decimal | None:
+    """This year's full-year figure: actual for a closed year, the projection mid-year."""
+    if ctx.estimated:
+        return projection(ctx, code).value
+    return indicator(ctx, code).value
