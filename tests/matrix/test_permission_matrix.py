@@ -118,6 +118,8 @@ WRITE: dict[str | None, dict[str, frozenset[str]]] = {
     "lock": {"admin": ALL, "jingfa": P1},
     "manage_users": {"admin": ALL, "guanli": P1},
     "submit_own": {"qiye": frozenset({"own_enterprise"})},
+    # A report draft's text: the reports area's holder (党政办) and the park's leaders.
+    "report_text": {"admin": ALL, "dangzheng": P1, "leader": P1},
     "admin": {"admin": ALL},
     **{
         area: {"admin": ALL, **{holder: P1 for holder in holders}}
@@ -388,6 +390,8 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
             values["pk"] = str(_template(world, park).pk)
         elif route.name == "api_token_revoke":
             values["pk"] = str(_token(world).pk)
+        elif route.name == "reports:version_final":
+            values["pk"] = str(_version(park, 1).pk)
         else:
             values["pk"] = str(world.record_id)
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route.path)
@@ -400,7 +404,40 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
     }
     if route.name.startswith(("reports:", "api:variable_catalogue")):
         query["kind"] = "monthly"
+    if route.name == "reports:version_compare":
+        query["a"], query["b"] = str(_version(park, 1).pk), str(_version(park, 2).pk)
     return path, query
+
+
+def _version(park: Park, number: int) -> Any:
+    """A saved version of the park's 2023 annual report (what its routes act on)."""
+    from yuanqu.reports.models import ReportDraft, ReportVersion
+
+    draft, _ = ReportDraft.objects.get_or_create(park=park, kind="annual", year=2023)
+    content = {
+        "title": f"{park.name}2023年度工作总结",
+        "subtitle": "",
+        "year": 2023,
+        "estimated": False,
+        "include_submitted": False,
+        "omitted": [],
+        "headings": [
+            {
+                "text": "",
+                "level": 0,
+                "key": "preamble",
+                "title": "开篇",
+                "group": "achievements",
+                "paragraphs": [f"第{number}稿。"],
+                "narrative": True,
+                "headed": False,
+            }
+        ],
+    }
+    version, _ = ReportVersion.objects.get_or_create(
+        draft=draft, number=number, defaults={"as_of": "2023-12", "content": content}
+    )
+    return version
 
 
 def _template(world: World, park: Park) -> Any:

@@ -159,6 +159,22 @@ def require_write(
     raise Denied(f"无权{action}：只有{writers_label(area, park)}（或系统管理员）可以{action}")
 
 
+def can_edit_report(user: AuthUser | None, park: Park | None) -> bool:
+    """A report draft's text — narrative blocks, saved versions, 定稿 — is written by the
+    department holding the reports area (党政办) and by the park's leaders (DECISIONS.md:
+    "templates and narrative: 党政办 and leaders; others read")."""
+    if can_write(user, "reports", park):
+        return True
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and park is not None
+        and user.role == Role.PARK_LEADER
+        and user.park_id == park.pk
+    )
+
+
 def can_submit_own(user: AuthUser | None, enterprise: Enterprise | None) -> bool:
     """An enterprise user submits its own monthly figures and requests (merge only; never
     deletes or replaces reviewed or locked rows)."""
@@ -325,6 +341,8 @@ WRITE_KINDS = (
     # the user's own account (its API tokens); administrators and 园区管理员 also the accounts
     # they manage (can_manage_user, checked inside with the account the route acts on)
     "own_account",
+    # a report draft's text (narrative blocks, versions, 定稿): can_edit_report
+    "report_text",
 )
 
 
@@ -458,6 +476,8 @@ def policy_allows(
         return can_manage_users(user, park)
     if write == "submit_own":
         return can_submit_own(user, enterprise)
+    if write == "report_text":
+        return can_edit_report(user, park)
     if write == "admin":
         return is_global(user)
     return can_write(user, write, park)

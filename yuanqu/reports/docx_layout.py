@@ -94,6 +94,9 @@ PAGE_NUMBER_FONT = "宋体"
 PAGE_NUMBER_SIZE_PT = 14.0  # 四号半角宋体阿拉伯数字
 #: Fixed line pitch: 28 pt gives the 22 lines a page of GB/T 9704.
 LINE_PITCH_PT = 28.0
+# 讲话稿: 二号-ish body for reading at a lectern, lines 1.8× apart.
+SPEECH_SIZE_PT = 20.0
+SPEECH_LINE_PT = 40.0
 TITLE_LINE_PITCH_PT = 35.0
 TABLE_LINE_PITCH_PT = 18.0
 
@@ -572,6 +575,32 @@ class OfficialDocument:
     def paragraph(self, text: str) -> Paragraph:
         """Body paragraph: 仿宋_GB2312 三号, first line indented two characters."""
         return self._styled_paragraph(text, "Normal", BODY_FONT, self._latin)
+
+    def speech_layout(
+        self, *, size_pt: float = SPEECH_SIZE_PT, line_pt: float = SPEECH_LINE_PT
+    ) -> None:
+        """The speaker's copy (讲话稿): large print and wide lines for the body and headings;
+        call before writing. Sentences are then written with `sentence`, each kept on one page."""
+        for name in ("Normal", "Heading 1", "Heading 2", "Subtitle"):
+            style = self._doc.styles[name]
+            rpr = style.element.get_or_add_rPr()
+            _set_size(rpr, size_pt)
+            pf = style.paragraph_format  # type: ignore[attr-defined]
+            pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            pf.line_spacing = Pt(line_pt)
+            if name == "Normal":
+                _set_first_line_chars(style.element.get_or_add_pPr(), 2, size_pt)
+
+    def sentence(self, text: str, *, first: bool) -> Paragraph:
+        """One sentence of the speaker's copy as its own paragraph that never breaks across a
+        page (keep lines together); only a paragraph's first sentence is indented."""
+        paragraph = self._styled_paragraph(text, "Normal", BODY_FONT, self._latin)
+        pf = paragraph.paragraph_format
+        pf.keep_together = True
+        pf.widow_control = True
+        if not first:
+            pf.first_line_indent = Pt(0)
+        return paragraph
 
     def page_break(self) -> None:
         """Start a new page (e.g. before an attachment)."""

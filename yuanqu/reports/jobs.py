@@ -40,11 +40,26 @@ def report_file(*, park: Park, query: Mapping[str, str]) -> ReportFile:
     """Build the report `query` (the download link's parameters) asks for and render it: Word,
     PDF or HTML, or a park's own template (`template=<id>`). Raises the reports' Chinese errors
     (ReportError, PeriodError, TemplateCheckError, PdfUnavailable, PdfConversionError)."""
-    from yuanqu.reports import services, user_templates
+    from yuanqu.reports import drafts, services, user_templates
+    from yuanqu.reports.models import ReportVersion
     from yuanqu.reports.views import build_report, params_from
 
-    params = params_from(query, park)
-    report = build_report(params, park)
+    version_id = query.get("version") or ""
+    notice = ""
+    if version_id:
+        # A saved version renders from what it stored; a 定稿 says what has changed since.
+        version = ReportVersion.objects.filter(
+            draft__park=park, pk=int(version_id) if version_id.isdecimal() else 0
+        ).first()
+        if version is None:
+            raise ReportError("报告版本不存在：请在版本列表中重新选择")
+        report = drafts.version_report(version)
+        if version.final:
+            notice = drafts.change_notice(drafts.version_changes(version))
+    else:
+        report = build_report(params_from(query, park), park)
+    if query.get("summary") == "1":
+        return ReportFile(services.summary_docx(report), "docx", report)
     template_id = query.get("template") or ""
     if template_id:
         tpl = ReportTemplate.objects.filter(
@@ -55,7 +70,11 @@ def report_file(*, park: Park, query: Mapping[str, str]) -> ReportFile:
         with tpl.file.open("rb") as stream:
             return ReportFile(user_templates.render_template(stream, report), "docx", report, tpl)
     fmt = query.get("format", "docx")
-    return ReportFile(services.render(report, fmt), fmt, report)
+    layout = query.get("layout") or "official"
+    sources = query.get("sources", "1") != "0"
+    return ReportFile(
+        services.render(report, fmt, layout=layout, sources=sources, notice=notice), fmt, report
+    )
 
 
 def files_dir() -> Path:

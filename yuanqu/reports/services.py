@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -77,6 +81,55 @@ def speech_stats(
     )
 
 
+@dataclass
+class SectionLength:
+    """One part of the speech in speech mode: its heading, characters, minutes (unrounded
+    at the speaking rate; shown with one decimal) and whether it runs long for the target."""
+
+    heading: str
+    characters: int
+    speaking_minutes: Decimal
+    long: bool = False
+
+
+@dataclass
+class SpeechPlan:
+    """Speech mode for a whole report: per section and in total, against a target length."""
+
+    sections: list[SectionLength]
+    total: SpeechStats
+    target_minutes: int | None
+    over_characters: int  # characters beyond the target (0 within it)
+
+
+def speech_plan(report: Report, *, target_minutes: int | None = None) -> SpeechPlan:
+    """Characters and speaking minutes of each section and in total. With a target (e.g.
+    “控制在25分钟以内”), the characters over it and the sections that run long: over their
+    even share of the target's characters, longest first until the excess is covered."""
+    total = speech_stats(report.text())
+    rate = Decimal(total.speaking_rate)
+    rows: list[SectionLength] = []
+    for h in report.headings():
+        if h.section is None:
+            continue
+        text = "\n".join([h.text, *h.section.paragraphs])
+        chars = count_characters(text)
+        rows.append(SectionLength(h.text or f"（{h.section.title}）", chars, Decimal(chars) / rate))
+    over = 0
+    if target_minutes:
+        budget = target_minutes * total.speaking_rate
+        over = max(0, total.characters - budget)
+        if over and rows:
+            share = budget / len(rows)
+            left = over
+            for row in sorted(rows, key=lambda r: -r.characters):
+                if left <= 0 or row.characters <= share:
+                    break
+                row.long = True
+                left -= row.characters - int(share)
+    return SpeechPlan(rows, total, target_minutes, over)
+
+
 # ---------------------------------------------------------------------------------------------
 # The two reports
 # ---------------------------------------------------------------------------------------------
@@ -101,6 +154,7 @@ def annual_report(
     as_of: Period | None = None,
     include_submitted: bool = False,
     projection: str = "seasonal",
+    narrative: Mapping[str, str] | None = None,
 ) -> Report:
     """年度工作总结 for `year`. Without `as_of`, the last month with counted data is used: a
     closed year (December counted) is written with actual figures; otherwise, and with an
@@ -127,6 +181,7 @@ def annual_report(
         subtitle=subtitle,
         cache=cache,
         projection_method=projection,
+        narrative=narrative,
     )
 
 
@@ -155,13 +210,36 @@ def require_content(report: Report) -> Report:
 # ---------------------------------------------------------------------------------------------
 
 
-def to_docx(report: Report) -> bytes:
-    """The report in 公文 layout: title, numbered headings, text, charts, tables, 数据来源."""
+LAYOUTS = {"official": "公文版式", "speech": "讲话稿（大字、宽行距）"}
+SENTENCE = re.compile(r"[^。；！？]+[。；！？]?")
+
+
+def sentences(paragraph: str) -> list[str]:
+    """A paragraph cut after each 。；！？ (the speaker's copy keeps each on one page)."""
+    return [s for s in SENTENCE.findall(paragraph) if s.strip()]
+
+
+def to_docx(
+    report: Report, *, layout: str = "official", sources: bool = True, notice: str = ""
+) -> bytes:
+    """The report in 公文 layout: title, numbered headings, text, charts, tables, 数据来源.
+
+    `layout="speech"`: the speaker's copy (讲话稿) — large print, wide line spacing, each
+    sentence kept on one page, no charts or tables. `sources=False` leaves the 数据来源
+    appendix out of the printed speech. `notice` (a 定稿's “定稿后数据已变更：…”) is printed
+    under the title."""
+    if layout not in LAYOUTS:
+        raise ReportError(f"版式只能是：{'、'.join(LAYOUTS)}")
+    speech = layout == "speech"
     doc = OfficialDocument(title=report.title, author="yuanqu 园区经济运行与项目管理平台")
+    if speech:
+        doc.speech_layout()
     doc.title(report.title)
     doc.subtitle(report.subtitle)
     if report.include_submitted:
         doc.note("【含未审核数据】本报告计入了“已提交”尚未审核的数据，仅供参考。")
+    if notice:
+        doc.note(notice)
     for heading in report.headings():
         if heading.level:
             (doc.heading1 if heading.level == 1 else doc.heading2)(heading.text)
@@ -169,19 +247,59 @@ def to_docx(report: Report) -> bytes:
         if section is None:
             continue
         for text in section.paragraphs:
-            doc.paragraph(text)
+            if speech:
+                for n, sentence in enumerate(sentences(text)):
+                    doc.sentence(sentence, first=n == 0)
+            else:
+                doc.paragraph(text)
+        if speech:
+            continue
         for chart in section.charts:
             doc.image(chart.png, chart.width_mm, caption=chart.caption)
         for table in section.tables:
             doc.table(table.headers, table.rows, table.widths_mm, caption=table.caption)
             if table.note:
                 doc.note(table.note)
-    for note in report.omitted:
-        doc.note("注：" + note)
-    doc.sources_table(
-        [SourceEntry(f.figure, f.indicator, f.period, f.unit, f.method) for f in report.figures],
-        page_break=True,
+    if not speech:
+        for note in report.omitted:
+            doc.note("注：" + note)
+    if sources:
+        doc.sources_table(
+            [
+                SourceEntry(f.figure, f.indicator, f.period, f.unit, f.method)
+                for f in report.figures
+            ],
+            page_break=True,
+        )
+    return doc.to_bytes()
+
+
+def summary_docx(report: Report) -> bytes:
+    """数据摘要: every figure the speech uses on one page — a compact table of figure,
+    indicator and period (the method is in the full 数据来源 appendix)."""
+    doc = OfficialDocument(
+        title=f"{report.title}数据摘要", author="yuanqu 园区经济运行与项目管理平台"
     )
+    doc.title(f"{report.title}数据摘要")
+    doc.subtitle(report.subtitle)
+    rows = [[str(i), f.indicator, f.figure, f.period] for i, f in enumerate(report.figures, 1)]
+    table = doc.table(
+        ["序号", "指标", "数字", "期间"], rows, [12, 92, 32, 24], numbered=False, font_size_pt=8
+    )
+    # One page: narrow margins and tight rows (the appendix of the full report keeps the
+    # 公文 layout; this sheet is a speaker's crib).
+    from docx.shared import Mm, Pt
+
+    section = doc.document.sections[0]
+    section.top_margin = section.bottom_margin = Mm(15)
+    section.left_margin = section.right_margin = Mm(20)
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.line_spacing = Pt(10)
+                paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = (
+                    Pt(0)
+                )
     return doc.to_bytes()
 
 
@@ -214,22 +332,24 @@ def to_html_document(report: Report) -> str:
     return render_to_string("reports/standalone.html", {"report": report, "body": to_html(report)})
 
 
-def to_pdf(report: Report) -> bytes:
+def to_pdf(report: Report, **options: Any) -> bytes:
     """PDF through LibreOffice (``pdf.docx_to_pdf``); `PdfUnavailable` when it is not installed."""
     from yuanqu.reports.pdf import docx_to_pdf
 
     with tempfile.TemporaryDirectory(prefix="yuanqu_report_") as tmp:
         src = Path(tmp) / "report.docx"
-        src.write_bytes(to_docx(report))
+        src.write_bytes(to_docx(report, **options))
         return docx_to_pdf(src, Path(tmp)).read_bytes()
 
 
-def render(report: Report, fmt: str) -> bytes:
-    """The report as docx, pdf or html bytes."""
+def render(
+    report: Report, fmt: str, *, layout: str = "official", sources: bool = True, notice: str = ""
+) -> bytes:
+    """The report as docx, pdf or html bytes (`layout`, `sources`, `notice`: see to_docx)."""
     if fmt == "docx":
-        return to_docx(report)
+        return to_docx(report, layout=layout, sources=sources, notice=notice)
     if fmt == "pdf":
-        return to_pdf(report)
+        return to_pdf(report, layout=layout, sources=sources, notice=notice)
     if fmt == "html":
         return to_html_document(report).encode("utf-8")
     raise ReportError(f"不支持的格式“{fmt}”：可选 docx、pdf、html")

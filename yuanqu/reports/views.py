@@ -30,9 +30,16 @@ from yuanqu.core.modules import report_kinds
 from yuanqu.core.periods import Period, PeriodError, parse_period
 from yuanqu.economy.selectors import latest_period
 from yuanqu.registry.models import Park
-from yuanqu.reports import jobs, services, user_templates
-from yuanqu.reports.engine import BASE_VARIABLES, Report, ReportError, catalogue, docx_variables
-from yuanqu.reports.models import ReportTemplate
+from yuanqu.reports import drafts, jobs, services, user_templates
+from yuanqu.reports.engine import (
+    BASE_VARIABLES,
+    Report,
+    ReportError,
+    catalogue,
+    docx_variables,
+)
+from yuanqu.reports.engine import blocks_of as engine_blocks
+from yuanqu.reports.models import ReportDraft, ReportTemplate, ReportVersion
 from yuanqu.reports.pdf import PdfConversionError, PdfUnavailable, soffice_available
 
 
@@ -132,12 +139,15 @@ def build_report(params: Params, park: Park) -> Report:
             park=park, period=params.period, include_submitted=params.include_submitted
         )
     else:
+        # The officials' text of the park-year's draft, if they wrote any (DECISIONS.md).
+        draft = ReportDraft.objects.filter(park=park, kind="annual", year=params.year).first()
         report = services.annual_report(
             park=park,
             year=params.year,
             as_of=params.as_of,
             include_submitted=params.include_submitted,
             projection=params.projection,
+            narrative=drafts.draft_blocks(draft) if draft else None,
         )
     return services.require_content(report)
 
@@ -384,3 +394,173 @@ def sample_template(request: HttpRequest) -> HttpResponse:
     return _file_response(
         user_templates.sample_template(kind), "docx", f"{report_kinds()[kind]}模板示例"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The year-end report's draft: narrative blocks, speech mode, versions, 定稿, comparison
+# ---------------------------------------------------------------------------------------------
+
+
+def _draft_year(request: HttpRequest, park: Park) -> int:
+    text = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    if text.isdecimal() and 2000 <= int(text) <= 2100:
+        return int(text)
+    latest = latest_period(park=park)
+    return latest.year if latest else timezone.localdate().year
+
+
+def _target(request: HttpRequest) -> int | None:
+    text = (request.GET.get("target") or "").strip()
+    return int(text) if text.isdecimal() and 1 <= int(text) <= 600 else None
+
+
+@login_required
+@route_policy(read="park_wide", enterprise_to="mine:index")
+def draft(request: HttpRequest) -> HttpResponse:
+    """年度工作总结草稿: the texts officials write (kept when figures refresh), speech mode by
+    section against a target length, the saved versions with 定稿 and comparison."""
+    park = _park(request)
+    year = _draft_year(request, park)
+    the_draft = ReportDraft.objects.filter(park=park, kind="annual", year=year).first()
+    edited = drafts.draft_blocks(the_draft) if the_draft else {}
+    context: dict[str, Any] = {
+        "park": park,
+        "year": year,
+        "may_edit": policy.can_edit_report(request.user, park),
+        "editors": "党政办（报告模板与文字）或园区领导",
+        "target": _target(request),
+    }
+    try:
+        report = services.require_content(
+            services.annual_report(park=park, year=year, narrative=edited)
+        )
+    except (PeriodError, ReportError) as exc:
+        context["error"] = str(exc)
+        return render(request, "reports/draft.html", context)
+    context["plan"] = services.speech_plan(report, target_minutes=context["target"])
+    context["blocks"] = [
+        {
+            "key": b.key,
+            "label": b.label,
+            "text": edited.get(b.key, b.default),
+            "edited": b.key in edited,
+            "multiline": b.multiline,
+        }
+        for b in engine_blocks("annual")
+    ]
+    versions = list(
+        the_draft.versions.select_related("created_by", "finalised_by") if the_draft else []
+    )
+    for v in versions:
+        v.notice = drafts.change_notice(drafts.version_changes(v)) if v.final else ""
+    context["versions"] = versions
+    return render(request, "reports/draft.html", context)
+
+
+def _draft_for_write(request: HttpRequest) -> ReportDraft:
+    park = _park(request)
+    if not policy.can_edit_report(request.user, park):
+        raise PermissionDenied(
+            "无权修改报告文字：只有党政办（报告模板与文字）或园区领导可以修改；其他人只能查看"
+        )
+    return drafts.draft_get(park=park, year=_draft_year(request, park))
+
+
+def _back(the_draft: ReportDraft, anchor: str = "") -> HttpResponse:
+    query = urlencode({"park": the_draft.park.code, "year": the_draft.year})
+    return redirect(f"{reverse('reports:draft')}?{query}{anchor}")
+
+
+@login_required
+@require_POST
+@route_policy(read="park_wide", write="report_text")
+def draft_block(request: HttpRequest) -> HttpResponse:
+    """Save one text of the draft (an empty narrative block leaves its section out)."""
+    the_draft = _draft_for_write(request)
+    key = request.POST.get("key", "")
+    try:
+        drafts.block_save(
+            draft=the_draft, key=key, text=request.POST.get("text", ""), user=request.user
+        )
+    except ReportError as exc:
+        messages.error(request, str(exc))
+        return _back(the_draft)
+    audit_request(request, event="report_text", park=the_draft.park, detail={"key": key})
+    messages.success(request, "已保存。报告中的数字仍随数据更新，这段文字保持不变。")
+    return _back(the_draft, "#block-" + key.replace(":", "-"))
+
+
+@login_required
+@require_POST
+@route_policy(read="park_wide", write="report_text")
+def draft_save(request: HttpRequest) -> HttpResponse:
+    """Save the draft as it reads now as a new version (optionally the 定稿)."""
+    the_draft = _draft_for_write(request)
+    final = request.POST.get("final") == "1"
+    try:
+        version = drafts.version_save(
+            draft=the_draft, user=request.user, note=request.POST.get("note", ""), final=final
+        )
+    except ReportError as exc:
+        messages.error(request, str(exc))
+        return _back(the_draft)
+    audit_request(
+        request,
+        event="report_version",
+        park=the_draft.park,
+        detail={"year": the_draft.year, "number": version.number, "final": final},
+    )
+    messages.success(request, f"已保存第{version.number}版{'（定稿）' if final else ''}")
+    return _back(the_draft, "#versions")
+
+
+def _version(request: HttpRequest, pk: int) -> ReportVersion:
+    park = _park(request)
+    found = ReportVersion.objects.filter(pk=pk, draft__park=park).select_related("draft").first()
+    if found is None:
+        raise Http404("报告版本不存在")
+    return found
+
+
+@login_required
+@require_POST
+@route_policy(read="park_wide", write="report_text")
+def version_final(request: HttpRequest, pk: int) -> HttpResponse:
+    """定稿: freeze a saved version."""
+    version = _version(request, pk)
+    if not policy.can_edit_report(request.user, version.draft.park):
+        raise PermissionDenied("无权定稿：只有党政办（报告模板与文字）或园区领导可以定稿")
+    drafts.version_finalise(version=version, user=request.user)
+    audit_request(
+        request,
+        event="report_final",
+        park=version.draft.park,
+        detail={"year": version.draft.year, "number": version.number},
+    )
+    messages.success(request, f"第{version.number}版已定稿")
+    return _back(version.draft, "#versions")
+
+
+@login_required
+@require_GET
+@route_policy(read="park_wide")
+def version_compare(request: HttpRequest) -> HttpResponse:
+    """Two versions side by side: the sentences that changed."""
+    a, b = request.GET.get("a", ""), request.GET.get("b", "")
+    if not (a.isdecimal() and b.isdecimal()):
+        raise Http404("请选择两个版本")
+    older, newer = sorted(
+        (_version(request, int(a)), _version(request, int(b))), key=lambda v: v.number
+    )
+    if older.draft_id != newer.draft_id:
+        raise Http404("只能比较同一份报告的两个版本")
+    lines = drafts.version_diff(older, newer)
+    context = {
+        "park": older.draft.park,
+        "year": older.draft.year,
+        "older": older,
+        "newer": newer,
+        "lines": [x for x in lines if x.op != "same"],
+        "same": sum(1 for x in lines if x.op == "same"),
+    }
+    return render(request, "reports/compare.html", context)

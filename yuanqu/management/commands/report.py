@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from yuanqu.core.periods import PeriodError, parse_period
 from yuanqu.registry.models import Park
 from yuanqu.reports import services
-from yuanqu.reports.engine import ReportError
+from yuanqu.reports.engine import Report, ReportError
 
 
 class Command(BaseCommand):
@@ -40,6 +40,32 @@ class Command(BaseCommand):
             action="store_true",
             help="计入已提交但未审核的数据（报告中注明）",
         )
+        parser.add_argument(
+            "--layout",
+            choices=sorted(services.LAYOUTS),
+            default="official",
+            help="official 公文版式（默认）；speech 讲话稿（大字、宽行距、句子不跨页）",
+        )
+        parser.add_argument(
+            "--no-sources", action="store_true", help="不附“数据来源”表（打印讲话稿时）"
+        )
+        parser.add_argument(
+            "--summary", action="store_true", help="只输出一页“数据摘要”（讲话稿用到的全部数字）"
+        )
+        # DECISIONS.md: `--version N` renders a saved version; it replaces Django's own
+        # --version (the program's version), which `yuanqu --version` still answers.
+        parser.conflict_handler = "resolve"
+        parser._optionals.conflict_handler = "resolve"
+        parser.add_argument(
+            "--version", type=int, help="annual：输出已保存的第N版（定稿按保存时的文字与数据）"
+        )
+        parser.add_argument(
+            "--save-version",
+            action="store_true",
+            help="annual：把当前草稿（数据+人工撰写文字）保存为新版本",
+        )
+        parser.add_argument("--final", action="store_true", help="与 --save-version 同用：作为定稿")
+        parser.add_argument("--note", default="", help="与 --save-version 同用：版本说明")
 
     def handle(self, *args: object, **o: object) -> None:
         code = str(o["park"])
@@ -61,19 +87,14 @@ class Command(BaseCommand):
 
             if not soffice_available():
                 raise CommandError(f"{PDF_UNAVAILABLE_MESSAGE}（可改用 -o 报告.docx）")
+        notice = ""
         try:
             if o["kind"] == "annual":
                 if not o["year"]:
                     raise CommandError("年度工作总结需要 --year，例如 --year 2022")
                 if o["period"]:
                     raise CommandError("年度工作总结用 --year 和 --as-of，不用 --period")
-                report = services.annual_report(
-                    park=park,
-                    year=int(str(o["year"])),
-                    as_of=parse_period(str(o["as_of"])) if o["as_of"] else None,
-                    include_submitted=include,
-                    projection=str(o["projection"]),
-                )
+                report, notice = self._annual(park, o, include)
             else:
                 if not o["period"]:
                     raise CommandError("月度经济运行分析需要 --period，例如 --period 2022-09")
@@ -81,7 +102,16 @@ class Command(BaseCommand):
                     park=park, period=parse_period(str(o["period"])), include_submitted=include
                 )
             services.require_content(report)
-            data = services.render(report, fmt)
+            if o["summary"]:
+                fmt, data = "docx", services.summary_docx(report)
+            else:
+                data = services.render(
+                    report,
+                    fmt,
+                    layout=str(o["layout"]),
+                    sources=not o["no_sources"],
+                    notice=notice,
+                )
         except (PeriodError, ReportError) as exc:
             raise CommandError(str(exc)) from exc
         except Exception as exc:
@@ -102,5 +132,42 @@ class Command(BaseCommand):
         )
         if include:
             self.stdout.write("  注意：计入了已提交但未审核的数据。")
+        if notice:
+            self.stdout.write(f"  {notice}")
         for note in report.omitted:
             self.stdout.write(f"  注：{note}")
+
+    def _annual(self, park: Park, o: dict[str, object], include: bool) -> tuple[Report, str]:
+        """The park-year's draft (its officials' text with today's figures), a saved version
+        (`--version N`, from what it stored; a 定稿 with the notice of changed data since), or
+        a new version saved first (`--save-version [--final]`)."""
+        from yuanqu.reports import drafts
+
+        year = int(str(o["year"]))
+        draft = drafts.draft_get(park=park, year=year)
+        as_of = parse_period(str(o["as_of"])) if o["as_of"] else None
+        if o["version"]:
+            version = draft.versions.filter(number=int(str(o["version"]))).first()
+            if version is None:
+                numbers = "、".join(str(n) for n in draft.versions.values_list("number", flat=True))
+                raise CommandError(
+                    f"{park.name}{year}年度报告没有第{o['version']}版"
+                    + (f"（已有：{numbers}）" if numbers else "（还没有保存的版本）")
+                )
+            notice = drafts.change_notice(drafts.version_changes(version)) if version.final else ""
+            return drafts.version_report(version), notice
+        if o["save_version"]:
+            version = drafts.version_save(
+                draft=draft, user=None, note=str(o["note"]), as_of=as_of, final=bool(o["final"])
+            )
+            self.stdout.write(f"已保存第{version.number}版{'（定稿）' if version.final else ''}")
+            return drafts.version_report(version), ""
+        report = services.annual_report(
+            park=park,
+            year=year,
+            as_of=as_of,
+            include_submitted=include,
+            projection=str(o["projection"]),
+            narrative=drafts.draft_blocks(draft),
+        )
+        return report, ""
