@@ -255,3 +255,21 @@ def test_trend_change_phrase(now, prev, expected):
 
 def test_trend_change_phrase_missing():
     assert trend_change_phrase(D(1), None, "1-8月") is None
+
+
+def test_small_counts_in_chinese_as_the_speech_writes_them():
+    from yuanqu.core.wording import cn_count
+
+    assert [cn_count(n) for n in (1, 2, 3, 4, 10, 11, 12, 20, 35, 99)] == [
+        "一",
+        "两",
+        "三",
+        "四",
+        "十",
+        "十一",
+        "十二",
+        "二十",
+        "三十五",
+        "九十九",
+    ]
+    assert cn_count(100) == "100" and cn_count(0) == "零"

@@ -141,6 +141,24 @@ def wan_yuan(
     return fmt_decimal(convert_amount(amount, unit, "万元"), places, thousands=thousands) + "万元"
 
 
+CN_DIGITS: Final = "零一二三四五六七八九"
+
+
+def cn_count(n: int) -> str:
+    """A small count in Chinese numerals as a speech writes it before a measure word: 2 → 两
+    (两个, 两宗), 4 → 四 (四大产业集群), 12 → 十二, 20 → 二十, 35 → 三十五. Counts from 100 up
+    stay in digits (GB/T 15835: numerals for statistics; words for small counts in running
+    text, as the reference speech writes “两个政策性开发性金融工具项目”)."""
+    if n < 0 or n >= 100:
+        return str(n)
+    if n == 2:
+        return "两"
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
 def pct_str(value: Number | None, places: int = 1) -> str:
     """A percentage as text, half up: 12.195… → "12.2%"; ``None`` → "—" (table placeholder)."""
     if value is None:

@@ -2,7 +2,8 @@
 
 DEMO's 2022 provincial and municipal key projects have the speech's shape: all planned new
 starts started as planned, the year's plan exceeded; a special bond received in June and fully
-spent by the end of September; two policy-finance applications; six special-bond applications
+spent by the end of September; three policy-finance applications (the reference speech has
+two: a count written as a literal would show); six special-bond applications
 prepared for 2023 and 2024. The other parks get a few projects and one bond each, so city
 views are not empty. Deterministic: fixed figures, no randomness, no "today".
 """
@@ -332,6 +333,7 @@ def _load_funds() -> None:
     for code, name, proj, applied, approved in (
         ("ZJ2022002", "政策性开发性金融工具（新能源电池材料）", "XM0001", 12000, 10000),
         ("ZJ2022003", "政策性开发性金融工具（污水处理厂提标改造）", "XM0008", 20000, 15000),
+        ("ZJ2022005", "政策性开发性金融工具（标准厂房三期）", "XM0003", 8000, 6000),
     ):
         fund = funding.fund_upsert(
             park=park,

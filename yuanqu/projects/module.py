@@ -26,7 +26,7 @@ MODULE = ModuleSpec(
             "project-progress", "项目月度调度", reviewed_by="projects", own_department_counts=True
         ),
     ),
-    demo_parts=(DemoPart("projects", "1", "yuanqu.projects.demo:load_projects", 40),),
+    demo_parts=(DemoPart("projects", "2", "yuanqu.projects.demo:load_projects", 40),),
     report_sections=("yuanqu.projects.report_sections",),
     cockpit_cards=(
         CockpitCard(

@@ -61,7 +61,7 @@ ANNUAL_VARIABLES: dict[str, str | Var] = {
     "projects_bond_month": "专项债全部支出完毕的月份，如“9月”；未支出完毕时为空",
     "projects_bond_spent": "专项债已支出（万元），未全部支出时用",
     "projects_bond_progress": "专项债支出进度，如“75.0%”，未全部支出时用",
-    "projects_policy_count": "本年申报的政策性开发性金融工具项目个数，如“2个”",
+    "projects_policy_count": "本年申报的政策性开发性金融工具项目个数，用汉字，如“两个”",
     "projects_policy_amount": "政策性开发性金融工具申请资金（亿元）；没有时为空",
     "projects_bond_apps_count": "本年申报（拟申报）的地方政府专项债券项目个数",
     "projects_bond_apps_amount": "拟申请专项债资金合计（亿元）；没有时为空",
@@ -206,6 +206,7 @@ def projects(ctx: SectionContext) -> Section | None:
             indicator="政策性开发性金融工具申报项目",
             period=ctx.year_label,
             method="项目资金台账",
+            words=True,  # the speech: “申报了两个政策性开发性金融工具项目”
         )
         v["projects_policy_amount"] = ctx.amount(
             policy.applied,

@@ -1045,12 +1045,21 @@ class SectionContext:
         )
 
     def count(
-        self, n: int, measure: str, *, indicator: str, period: str | Period, method: str
+        self,
+        n: int,
+        measure: str,
+        *,
+        indicator: str,
+        period: str | Period,
+        method: str,
+        words: bool = False,
     ) -> Fig:
-        """A count with its measure word: “4个”, “137家”."""
+        """A count with its measure word: “4个”, “137家”; `words=True` writes a small count in
+        Chinese as the speech does (“两个”, “四大”: ``wording.cn_count``)."""
         _require(n, indicator)
+        text = wording.cn_count(int(n)) if words else str(int(n))
         return self._emit(
-            f"{int(n)}{measure}", indicator=indicator, period=period, unit=measure, method=method
+            f"{text}{measure}", indicator=indicator, period=period, unit=measure, method=method
         )
 
     # -- emitters over an indicator row of the selectors ----------------------------------

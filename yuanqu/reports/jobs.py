@@ -71,10 +71,13 @@ def report_file(*, park: Park, query: Mapping[str, str]) -> ReportFile:
             return ReportFile(user_templates.render_template(stream, report), "docx", report, tpl)
     fmt = query.get("format", "docx")
     layout = query.get("layout") or "official"
-    sources = query.get("sources", "1") != "0"
-    return ReportFile(
-        services.render(report, fmt, layout=layout, sources=sources, notice=notice), fmt, report
-    )
+    options = {
+        "layout": layout,
+        "sources": query.get("sources", "1") != "0",
+        "charts": query.get("charts", "1") != "0",
+        "notice": notice,
+    }
+    return ReportFile(services.render(report, fmt, **options), fmt, report)
 
 
 def files_dir() -> Path:

@@ -220,14 +220,19 @@ def sentences(paragraph: str) -> list[str]:
 
 
 def to_docx(
-    report: Report, *, layout: str = "official", sources: bool = True, notice: str = ""
+    report: Report,
+    *,
+    layout: str = "official",
+    sources: bool = True,
+    notice: str = "",
+    charts: bool = True,
 ) -> bytes:
     """The report in 公文 layout: title, numbered headings, text, charts, tables, 数据来源.
 
     `layout="speech"`: the speaker's copy (讲话稿) — large print, wide line spacing, each
     sentence kept on one page, no charts or tables. `sources=False` leaves the 数据来源
     appendix out of the printed speech. `notice` (a 定稿's “定稿后数据已变更：…”) is printed
-    under the title."""
+    under the title. `charts=False` leaves the sections' charts out."""
     if layout not in LAYOUTS:
         raise ReportError(f"版式只能是：{'、'.join(LAYOUTS)}")
     speech = layout == "speech"
@@ -254,7 +259,7 @@ def to_docx(
                 doc.paragraph(text)
         if speech:
             continue
-        for chart in section.charts:
+        for chart in section.charts if charts else []:
             doc.image(chart.png, chart.width_mm, caption=chart.caption)
         for table in section.tables:
             doc.table(table.headers, table.rows, table.widths_mm, caption=table.caption)
@@ -342,14 +347,12 @@ def to_pdf(report: Report, **options: Any) -> bytes:
         return docx_to_pdf(src, Path(tmp)).read_bytes()
 
 
-def render(
-    report: Report, fmt: str, *, layout: str = "official", sources: bool = True, notice: str = ""
-) -> bytes:
-    """The report as docx, pdf or html bytes (`layout`, `sources`, `notice`: see to_docx)."""
+def render(report: Report, fmt: str, **options: Any) -> bytes:
+    """The report as docx, pdf or html bytes (`options` of Word and PDF: see to_docx)."""
     if fmt == "docx":
-        return to_docx(report, layout=layout, sources=sources, notice=notice)
+        return to_docx(report, **options)
     if fmt == "pdf":
-        return to_pdf(report, layout=layout, sources=sources, notice=notice)
+        return to_pdf(report, **options)
     if fmt == "html":
         return to_html_document(report).encode("utf-8")
     raise ReportError(f"不支持的格式“{fmt}”：可选 docx、pdf、html")

@@ -49,6 +49,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-sources", action="store_true", help="不附“数据来源”表（打印讲话稿时）"
         )
+        parser.add_argument("--no-charts", action="store_true", help="不附各节图表")
         parser.add_argument(
             "--summary", action="store_true", help="只输出一页“数据摘要”（讲话稿用到的全部数字）"
         )
@@ -110,6 +111,7 @@ class Command(BaseCommand):
                     fmt,
                     layout=str(o["layout"]),
                     sources=not o["no_sources"],
+                    charts=not o["no_charts"],
                     notice=notice,
                 )
         except (PeriodError, ReportError) as exc:
