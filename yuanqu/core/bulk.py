@@ -1,4 +1,5 @@
-"""Fast inserts of many rows of one model: one prepared INSERT, `executemany`, no model objects.
+"""Fast inserts of many rows of one model: one prepared INSERT, `executemany`, no model objects
+(on PostgreSQL: `COPY`).
 
 `bulk_create` builds a model instance per row and prepares every value through its field
 (`get_db_prep_save`): for a wide table of decimals that is ~90 % of the time of an import
@@ -80,11 +81,13 @@ def insert_rows(
         None if isinstance(f, _AS_IS) else _preparer(f, connection) for f in named
     ]
     quote = connection.ops.quote_name
+    special = [(i, p) for i, p in enumerate(prepare) if p is not None]
+    if connection.vendor == "postgresql":
+        return _copy_rows(connection, opts.db_table, columns, rows, special, fixed)
     sql = (
         f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    special = [(i, p) for i, p in enumerate(prepare) if p is not None]
     count = 0
     batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
@@ -103,6 +106,33 @@ def insert_rows(
         if batch:
             cursor.executemany(sql, batch)
             count += len(batch)
+    return count
+
+
+def _copy_rows(
+    connection: BaseDatabaseWrapper,
+    table: str,
+    columns: list[str],
+    rows: Iterable[Sequence[Any]],
+    special: list[tuple[int, Callable[[Any], Any]]],
+    fixed: tuple[Any, ...],
+) -> int:
+    """PostgreSQL: the rows through `COPY … FROM STDIN` (psycopg 3 `cursor.copy`), ~3.5× the
+    speed of `executemany` for a wide table (issue 16). Same values, same transaction: the
+    server parses each value as its column's type, as it would a bound parameter."""
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            if special:
+                values = list(row)
+                for i, p in special:
+                    values[i] = p(values[i])
+                copy.write_row((*values, *fixed))
+            else:
+                copy.write_row((*row, *fixed))
+            count += 1
     return count
 
 
