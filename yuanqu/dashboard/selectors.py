@@ -47,7 +47,7 @@ def cockpit_cards_for(*, park: Park, period: Period | None) -> list[dict[str, An
             ",".join(c.key for c in cockpit_cards()),
         ]
     )
-    found = django_cache.get(key)
+    found: list[dict[str, Any]] | None = django_cache.get(key)
     if found is None:
         found = _cards(park, period)
         django_cache.set(key, found, CARDS_SECONDS)

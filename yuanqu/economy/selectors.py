@@ -1404,11 +1404,12 @@ def city_overview(
     if valued and valued[0].kind == Indicator.Kind.RATE:
         # A rate (增加值增速) has no city sum; the city's own rate is published, not computed.
         return CityOverview(period, code, rows, None, None, len(valued))
-    total = sum((v.value for v in valued if v.value is not None), Decimal(0)) if valued else None
+    values = [v.value for v in valued if v.value is not None]
+    total = sum(values, Decimal(0)) if values else None
     bases = [v.base if v.base is not None else v.last_year_value for v in valued]
     total_yoy = None
-    if valued and all(b is not None for b in bases):
+    if values and all(b is not None for b in bases):
         total_yoy = formulas.comparable_growth_pct(
-            [formulas.Part(v.value, b) for v, b in zip(valued, bases, strict=True)]
+            [formulas.Part(v, b) for v, b in zip(values, bases, strict=True) if b is not None]
         )
     return CityOverview(period, code, rows, total, total_yoy, len(valued))
