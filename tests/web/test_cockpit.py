@@ -68,6 +68,10 @@ def test_cards_are_the_cli_figures_of_the_park_and_period_in_the_url(leader):
     card = _card(html, "projects-lights")
     assert _value(card) == key["completion_pct"]
     assert f"红灯{key['lights']['red']}个" in card
+    # the card's light is its worst project's: the counts, not their strings ("0" is no red)
+    lit = re.search(r'<article class="[^"]*lit-(\w+)[^"]*" data-card="projects-lights"', html)
+    worst = next((c for c in ("red", "yellow") if int(key["lights"][c])), "green")
+    assert lit and lit.group(1) == worst, (lit and lit.group(1), key["lights"])
     assert "economy-trend" in html and "economy-clusters" in html  # the two charts' cards
     assert 'id="card-chart-economy-trend" type="application/json"' in html
 
