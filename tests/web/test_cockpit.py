@@ -121,6 +121,9 @@ def test_city_view_ranks_the_region_and_names_the_parks_not_in(client, demo_db):
 def test_big_screens_have_no_navigation_and_refresh(leader, client):
     park = leader.get("/screen/?park=DEMO&period=2022-12").content.decode()
     assert 'class="screen"' in park and 'data-refresh="300"' in park
+    # a card without items lists none (not its own fields as empty <li>s, via dict.items)
+    assert "<li></li>" not in park
+    assert "<li></li>" not in leader.get("/?park=DEMO&period=2022-12").content.decode()
     assert "sidenav" not in park and "economy-kpis-1" in park
     city = leader.get("/screen/city/").content.decode()
     assert 'data-card="city-total"' in city
