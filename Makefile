@@ -10,7 +10,7 @@ VENDOR := yuanqu/static/vendor
 # import are read for their types (--follow-imports=silent) but their own errors not reported.
 MYPY_TARGETS := yuanqu/accounts yuanqu/core $(filter-out yuanqu/accounts/% yuanqu/core/%,$(wildcard yuanqu/*/services.py yuanqu/*/selectors.py))
 
-.PHONY: .uv-check bootstrap demo test lint format serve assets clean
+.PHONY: .uv-check bootstrap demo test lint format serve assets clean screenshots
 
 # uv (installed with pip when missing) → Python deps from uv.lock → npm assets copied into static.
 bootstrap: .venv/.synced $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js
@@ -49,6 +49,11 @@ lint: bootstrap
 
 test: lint
 	$(UV) run --locked pytest -n 2 -p no:cacheprovider
+
+# PNGs of the cockpit, the city view, the big screens and every module's page, from the demo in
+# its own database under var/screenshots/, served and shot with Chromium (scripts/screenshots.py).
+screenshots: bootstrap
+	$(UV) run --locked python scripts/screenshots.py
 
 format: bootstrap
 	$(UV) run --locked ruff format .

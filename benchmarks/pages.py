@@ -1,5 +1,5 @@
-"""Page benchmark: the economy page, the indicators API and the reports page under concurrent
-clients, served by gunicorn on loopback, against a page that renders only the site layout.
+"""Page benchmark: the cockpit, the economy page, the indicators API and the reports page under
+concurrent clients, served by gunicorn on loopback, against a page that renders only the site layout.
 
     uv run python benchmarks/pages.py --scale demo [--clients 4] [--seconds 10]
     uv run python benchmarks/pages.py --scale city --database-url postgres://postgres@127.0.0.1:5432/yuanqu_bench_city
@@ -15,7 +15,9 @@ clients, served by gunicorn on loopback, against a page that renders only the si
 3. Each client logs in through the login form (CSRF token, session cookie) as a park user:
    `leader` (demo) or `bench` (city;园区领导 of CITY01).
 4. For each target — the baseline `/help/` (使用帮助: static text in the layout, so its cost is
-   the layout's: session, user, navigation), `/economy/?park=P&period=YYYY-12`,
+   the layout's: session, user, navigation), the cockpit (领导驾驶舱, the park users' home page:
+   `/?park=P&period=YYYY-12`; its cards are cached under the data version, so after the
+   warm-up it measures a cached cockpit, as its readers meet it), `/economy/?park=P&period=YYYY-12`,
    `/api/v1/economy/indicators?park=P&period=YYYY-12`, `/reports/?park=P` — after one warm-up
    request by every client at once, C clients (threads, http.client, keep-alive where the
    server allows) request it in a loop for T seconds; requests in flight at the end are waited
@@ -64,6 +66,7 @@ def targets(park: str, period: str) -> list[tuple[str, str]]:
     query = urlencode({"park": park, "period": period})
     return [
         ("baseline /help/", "/help/"),
+        ("cockpit", f"/?{query}"),
         ("economy page", f"/economy/?{query}"),
         ("indicators API", f"/api/v1/economy/indicators?{query}"),
         ("reports page", f"/reports/?{urlencode({'park': park})}"),

@@ -68,6 +68,10 @@ def test_cards_are_the_cli_figures_of_the_park_and_period_in_the_url(leader):
     card = _card(html, "projects-lights")
     assert _value(card) == key["completion_pct"]
     assert f"红灯{key['lights']['red']}个" in card
+    # the card's light is its worst project's: the counts, not their strings ("0" is no red)
+    lit = re.search(r'<article class="[^"]*lit-(\w+)[^"]*" data-card="projects-lights"', html)
+    worst = next((c for c in ("red", "yellow") if int(key["lights"][c])), "green")
+    assert lit and lit.group(1) == worst, (lit and lit.group(1), key["lights"])
     assert "economy-trend" in html and "economy-clusters" in html  # the two charts' cards
     assert 'id="card-chart-economy-trend" type="application/json"' in html
 
@@ -117,6 +121,9 @@ def test_city_view_ranks_the_region_and_names_the_parks_not_in(client, demo_db):
 def test_big_screens_have_no_navigation_and_refresh(leader, client):
     park = leader.get("/screen/?park=DEMO&period=2022-12").content.decode()
     assert 'class="screen"' in park and 'data-refresh="300"' in park
+    # a card without items lists none (not its own fields as empty <li>s, via dict.items)
+    assert "<li></li>" not in park
+    assert "<li></li>" not in leader.get("/?park=DEMO&period=2022-12").content.decode()
     assert "sidenav" not in park and "economy-kpis-1" in park
     city = leader.get("/screen/city/").content.decode()
     assert 'data-card="city-total"' in city

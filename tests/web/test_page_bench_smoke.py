@@ -8,7 +8,7 @@ import sys
 
 from tests.helpers import ROOT
 
-PAGES = ("baseline /help/", "economy page", "indicators API", "reports page")
+PAGES = ("baseline /help/", "cockpit", "economy page", "indicators API", "reports page")
 
 
 def test_page_benchmark_smoke(tmp_path):

@@ -44,7 +44,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # Worked out once a request: the cockpit asks for the current park, then the layout's
+    # context processor for the whole navigation (each permission check is a query).
+    found: dict[str, Any] | None = getattr(request, "_yuanqu_navigation", None)
+    if found is not None:
+        return found
     parks = list(parks_for(user).only("code", "name").order_by("code")[:200])
     code = current_park_code(request)
     current = next((p for p in parks if p.code == code), parks[0] if parks else None)
-    return {"nav_items": nav_items(request, current), "nav_parks": parks, "current_park": current}
+    found = {"nav_items": nav_items(request, current), "nav_parks": parks, "current_park": current}
+    request._yuanqu_navigation = found  # type: ignore[attr-defined]
+    return found

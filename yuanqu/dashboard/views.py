@@ -68,6 +68,9 @@ def _cockpit(request: HttpRequest) -> dict[str, object]:
 
 def _shown(card: dict[str, Any]) -> dict[str, Any]:
     """Where a progress bar ends and its 序时 marker sits, clamped to the bar (0–100%)."""
+    # A card without items gets an empty list: in a template `c.items` on a dict without the
+    # key is the dict's items() method, which listed every field as an empty <li>.
+    card = {"items": [], **card}
     progress = card.get("progress")
     if not progress:
         return card

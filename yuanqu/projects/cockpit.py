@@ -27,7 +27,8 @@ def lights_card(park: Park, period: Period | None) -> CardData | None:
         "unit": "%",
         "note": f"{presenters.ahead_text(key.ahead_pp)}；红灯{lights['red']}个、黄灯{lights['yellow']}个、绿灯{lights['green']}个",
         "url": reverse("projects:board") + f"?park={park.code}&period={period}",
-        "light": "red" if lights["red"] else "yellow" if lights["yellow"] else "green",
+        # The totals' counts (key.lights), not their JSON strings: "0" would read as true.
+        "light": "red" if key.lights["red"] else "yellow" if key.lights["yellow"] else "green",
         "progress": {
             "value": d["completion_pct"] or "0",
             "marker": fmt_decimal(key.time_progress_pct, 1),
