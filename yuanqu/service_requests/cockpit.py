@@ -1,0 +1,5 @@
+"""(being built)"""
+
+
+def requests_card(park, period):
+    return None

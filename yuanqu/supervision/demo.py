@@ -1,0 +1,5 @@
+"""(being built)"""
+
+
+def load_supervision():
+    return None
