@@ -24,7 +24,7 @@ MODULE = ModuleSpec(
     write_label="督查督办事项的交办、调整时限与销号",
     nav=(
         NavEntry("督查督办", "supervision:board", 62, permission="yuanqu.read_park"),
-        NavEntry("提醒", "supervision:notifications", 96, enterprise=False),
+        NavEntry("提醒", "supervision:notifications", 96, enterprise=True),
     ),
     urls="yuanqu.supervision.urls",
     url_prefix="supervision/",
