@@ -80,7 +80,7 @@ def _date(text: str, default: dt.date) -> dt.date:
         return default
 
 
-@route_policy(read="park_wide", enterprise_to="service_requests:mine")
+@route_policy(read="park_wide", enterprise_to="mine:index")
 def desk(request: HttpRequest) -> HttpResponse:
     """诉求受理台: every request of the park with filters and the year's figures."""
     try:
@@ -266,7 +266,7 @@ def reverse_desk(park: Park) -> str:
     return reverse("service_requests:desk") + f"?park={park.code}"
 
 
-@route_policy(read="park_wide", enterprise_to="service_requests:mine")
+@route_policy(read="park_wide", enterprise_to="mine:index")
 def benefits(request: HttpRequest) -> HttpResponse:
     """惠企政策兑现台账: the year's payments, by policy and kind, and the ledger (万元)."""
     try:
