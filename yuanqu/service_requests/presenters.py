@@ -47,7 +47,7 @@ def stats_json(s: selectors.RequestStats, *, exact: bool = False) -> dict[str, A
 
 
 def request_json(r: ServiceRequest, *, at: dt.date | None = None) -> dict[str, Any]:
-    overdue = bool(at and r.is_open and r.due_on < at)
+    overdue = bool(at and selectors.open_at(r, at) and r.due_on < at)
     return {
         "id": r.pk,
         "code": r.code,

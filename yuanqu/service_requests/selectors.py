@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from yuanqu.accounts.models import AuthUser, Role
 from yuanqu.accounts.scopes import enterprise_filter, parks_for
@@ -169,20 +169,32 @@ def request_metrics(
         ),
         key=lambda s: (s.key == "", s.key),
     )
-    overdue = [r for r in rows if r.status in OPEN_STATUSES and r.due_on < at]
-    open_count = sum(1 for r in rows if r.status in OPEN_STATUSES)
+    overdue = [r for r in rows if open_at(r, at) and r.due_on < at]
+    open_count = sum(1 for r in rows if open_at(r, at))
     return RequestMetrics(
         park, start, end, at, total, by_category, by_department, overdue, open_count
     )
 
 
+def open_at(r: ServiceRequest, at: dt.date) -> bool:
+    """Whether the request was being handled at date `at`: received by then and not closed by
+    then (a request closed later was still open at `at`; a returned one is not open)."""
+    if r.received_on > at:
+        return False
+    if r.status in OPEN_STATUSES:
+        return True
+    return r.status in DONE_STATUSES and r.closed_on is not None and r.closed_on > at
+
+
 def overdue_requests(*, park: Park, at: dt.date) -> list[ServiceRequest]:
-    """Open requests of the park past their due date at `at` (the 督办 rule's causes)."""
-    return list(
-        ServiceRequest.objects.filter(park=park, status__in=OPEN_STATUSES, due_on__lt=at)
+    """Requests of the park open at `at` and past their due date (the 督办 rule's causes)."""
+    qs = (
+        ServiceRequest.objects.filter(park=park, due_on__lt=at, received_on__lte=at)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(status__in=DONE_STATUSES, closed_on__gt=at))
         .select_related("enterprise", "category", "department")
         .order_by("due_on", "code")
     )
+    return [r for r in qs if open_at(r, at)]
 
 
 @dataclass

@@ -57,13 +57,13 @@ def task_rows(
     *, park: Park, at: dt.date, open_only: bool = False, department: str = "", light: str = ""
 ) -> list[TaskRow]:
     """The park's tasks with their light at `at` (red first, then by deadline)."""
-    qs = SupervisionTask.objects.filter(park=park).select_related("department")
-    if open_only:
-        qs = qs.exclude(status__in=(TaskStatus.DONE, TaskStatus.CLOSED))
+    qs = SupervisionTask.objects.filter(park=park, assigned_on__lte=at).select_related("department")
     if department:
         qs = qs.filter(department__code=department)
     days = yellow_days()
     rows = [TaskRow(t, task_light(t, at, days), (t.deadline - at).days) for t in qs]
+    if open_only:  # open at `at`: a task done later was still open then
+        rows = [r for r in rows if r.light != "done"]
     if light:
         rows = [r for r in rows if r.light == light]
     order = {k: n for n, k in enumerate(formulas.LIGHTS)}
