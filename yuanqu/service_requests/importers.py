@@ -50,8 +50,12 @@ class _ServiceBase(KeyedImporter):
         value = record.values.get(name)
         try:
             found = parse_date(value)
-        except (ValueError, TypeError) as exc:
-            self.err(record, name, str(exc))
+        except (ValueError, TypeError):
+            self.err(
+                record,
+                name,
+                f"日期“{record.values.get(name)}”无法识别或不存在：请写成 2023-03-06 或 2023年3月6日",
+            )
             return None
         if found is None and required:
             self.err(record, name, "日期不能为空：请写成 2023-03-06")

@@ -43,8 +43,12 @@ class TaskImporter(KeyedImporter):
     def _date(self, record: Any, name: str, required: bool = False) -> dt.date | None:
         try:
             found = parse_date(record.values.get(name))
-        except (ValueError, TypeError) as exc:
-            self.err(record, name, str(exc))
+        except (ValueError, TypeError):
+            self.err(
+                record,
+                name,
+                f"日期“{record.values.get(name)}”无法识别或不存在：请写成 2023-03-06 或 2023年3月6日",
+            )
             return None
         if found is None and required:
             self.err(record, name, "日期不能为空：请写成 2023-04-30")

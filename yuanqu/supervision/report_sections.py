@@ -129,6 +129,7 @@ def cadres(ctx: SectionContext) -> list[Rendered]:
     title="企业诉求与督查督办",
     template="monthly/supervision.j2",
     variables={
+        "sup_m_month": "本月，如“2023年12月”",
         "sup_m_received": "本月受理企业诉求件数；没有时为空",
         "sup_m_closed": "本月办结件数",
         "sup_m_request_rate": "本月到期诉求的按期办结率；没有到期时为空",
@@ -176,6 +177,7 @@ def supervision_monthly(ctx: SectionContext) -> Section | None:
         )
         if month.on_time_rate is not None
         else "",
+        sup_m_month=Label(f"{y}年{m}月"),
         sup_m_at=Label(f"{end.year}年{end.month}月{end.day}日"),
         sup_m_open=ctx.count(
             len(rows), "项", indicator="在办督办事项", period=period, method="月末未办结的督办事项"
