@@ -244,3 +244,28 @@ def test_demo_supervise_again_changes_nothing(demo) -> None:
     first = json.loads(_cli("supervise", date="2023-12-31", json=True, no_remind=True))
     assert first["raised"] == [] and first["closed"] == []
     assert SupervisionTask.objects.filter(park__code="DEMO", source="auto").exists()
+
+
+@pytest.mark.django_db
+def test_list_pages_and_cards_have_bounded_queries(demo, django_assert_max_num_queries) -> None:
+    from yuanqu.accounts.models import User
+    from yuanqu.registry.models import Park
+    from yuanqu.service_requests.cockpit import requests_card
+    from yuanqu.supervision.cockpit import lights_card
+
+    c = Client()
+    c.force_login(User.objects.get(username="dangzheng"))
+    for url, query in (
+        ("/service/", {"park": "DEMO", "year": "2022"}),
+        ("/service/benefits/", {"park": "DEMO", "year": "2022"}),
+        ("/supervision/", {"park": "DEMO", "year": "2022"}),
+        ("/api/v1/supervision/tasks", {"park": "DEMO"}),
+        ("/api/v1/service/requests", {"park": "DEMO", "year": "2022"}),
+    ):
+        with django_assert_max_num_queries(30):
+            assert c.get(url, query).status_code == 200
+    park = Park.objects.get(code="DEMO")
+    card = requests_card(park, Period(2022, 12))
+    assert card is not None and card["value"] == "86.8"
+    lights = lights_card(park, Period(2023, 12))
+    assert lights is not None and lights["unit"] == "项"
