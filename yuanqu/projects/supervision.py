@@ -58,7 +58,7 @@ def red_projects(park: Park, date: dt.date) -> Iterator[dict[str, object]]:
         )
         yield {
             "key": f"project-{p.pk}",
-            "title": f"重点项目亮红灯：{p.name}（{period.label}，{why}）",
+            "title": f"重点项目亮红灯：{p.name}",
             "url": reverse("projects:detail", args=[p.pk]),
             "ref": f"重点项目 {p.code}",
             "content": f"{p.name}截至{period.label}{why}，请责任单位说明原因并提出赶超措施。",

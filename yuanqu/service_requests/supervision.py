@@ -18,7 +18,7 @@ def overdue_requests(park: Park, date: dt.date) -> Iterator[Cause]:
     for r in selectors.overdue_requests(park=park, at=date):
         yield Cause(
             key=f"request-{r.pk}",
-            title=f"企业诉求逾期未办结：{r.enterprise.name}“{r.title}”（办理时限{r.due_on:%Y-%m-%d}）",
+            title=f"企业诉求逾期未办结：{r.enterprise.name}“{r.title}”",
             url=reverse("service_requests:detail", args=[r.pk]),
             ref=f"企业诉求 {r.code}",
             content=f"{r.category.name}类诉求，{r.received_on:%Y-%m-%d}受理，"

@@ -22,6 +22,7 @@ from yuanqu.reports.engine import (
     register_shortfall,
 )
 from yuanqu.service_requests import selectors as requests
+from yuanqu.service_requests.report_sections import metrics as service_metrics
 from yuanqu.supervision import selectors
 
 METHOD = "本期到期的督办事项中按期办结的比例；到期未办结的计为逾期"
@@ -55,7 +56,8 @@ def _bounds(ctx: SectionContext):  # type: ignore[no-untyped-def]
 def cadres(ctx: SectionContext) -> list[Rendered]:
     start, end = _bounds(ctx)
     tasks = selectors.task_metrics(park=ctx.park, start=start, end=end)
-    reqs = requests.request_metrics(park=ctx.park, start=start, end=end).total
+    # The 营商环境 section's metrics, cached on the context (one query for both).
+    reqs = service_metrics(ctx)[0].total
     limit = threshold()
     low_tasks = tasks.total.on_time_rate is not None and tasks.total.on_time_rate < limit
     low_reqs = reqs.on_time_rate is not None and reqs.on_time_rate < limit
@@ -133,7 +135,7 @@ def cadres(ctx: SectionContext) -> list[Rendered]:
         "sup_m_received": "本月受理企业诉求件数；没有时为空",
         "sup_m_closed": "本月办结件数",
         "sup_m_request_rate": "本月到期诉求的按期办结率；没有到期时为空",
-        "sup_m_at": "截至日期（月末），如“2023年12月31日”",
+        "sup_m_at": "截至日期（月末），如“2023年12月末”",
         "sup_m_open": "在办督办事项项数",
         "sup_m_red_count": "红灯（逾期未办结）项数",
         "sup_m_yellow_count": "黄灯项数",
@@ -146,10 +148,23 @@ def supervision_monthly(ctx: SectionContext) -> Section | None:
 
     y, m = ctx.period.year, ctx.period.month
     start, end = dt.date(y, m, 1), dt.date(y, m, monthrange(y, m)[1])
-    rows = selectors.task_rows(park=ctx.park, at=end, open_only=True)
+    every = selectors.task_rows(park=ctx.park, at=end)
+    rows = [r for r in every if r.light != "done"]
     month = requests.request_metrics(park=ctx.park, start=start, end=end).total
-    if not rows and not month.received:
-        return ctx.omit(f"{ctx.period.label}没有企业诉求和在办督办事项")
+    active = (
+        month.received
+        or month.closed
+        or month.due
+        or any(
+            start <= r.task.assigned_on <= end
+            or start <= r.task.deadline <= end
+            or (r.task.done_on is not None and start <= r.task.done_on <= end)
+            for r in every
+        )
+    )
+    if not active:
+        # A month with no request and no task activity (a period past the data): nothing to say.
+        return ctx.omit(f"{ctx.period.label}没有企业诉求和督办事项的办理记录")
     period = ctx.period_label
     red = [r for r in rows if r.light == "red"]
     return ctx.section(
@@ -178,7 +193,7 @@ def supervision_monthly(ctx: SectionContext) -> Section | None:
         if month.on_time_rate is not None
         else "",
         sup_m_month=Label(f"{y}年{m}月"),
-        sup_m_at=Label(f"{end.year}年{end.month}月{end.day}日"),
+        sup_m_at=Label(f"{end.year}年{end.month}月末"),
         sup_m_open=ctx.count(
             len(rows), "项", indicator="在办督办事项", period=period, method="月末未办结的督办事项"
         ),

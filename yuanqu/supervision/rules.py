@@ -70,7 +70,7 @@ def indicators_behind(park: Park, date: dt.date) -> Iterator[Cause]:
         behind = fmt_decimal(-row.ahead_pp, 1)
         yield Cause(
             key=f"indicator-{row.code}-{period.year}",
-            title=f"{row.name}慢于序时进度{behind}个百分点（{period.label}）",
+            title=f"{row.name}慢于{period.year}年目标的序时进度",
             url=reverse("economy:index") + f"?park={park.code}&period={period}",
             ref=f"{period.year}年目标 {row.name}",
             content=(
@@ -108,9 +108,10 @@ def reporting_incomplete(park: Park, date: dt.date) -> Iterator[Cause]:
         department = department or _department(park, "economy")
         yield Cause(
             key=f"reporting-{year}-{month:02d}",
-            title=f"{period.label}企业报表报送期限已过，报送率{rate.rate_text}%",
+            title=f"{period.label}企业报表逾期未报齐",
             url=reverse("imports:index") + f"?park={park.code}&period={period}",
             ref=f"{period.label}企业报表",
-            content=f"{rate.sentence()}，报送期限{report_deadline(period):%Y-%m-%d}已过，请督促未报企业报送。",
+            content=f"{rate.sentence()}，报送期限{report_deadline(period):%Y-%m-%d}已过，"
+            f"报送率{rate.rate_text}%，请督促未报企业报送。",
             department=department,
         )

@@ -15,6 +15,8 @@ APPS = [
     "economy",
     "projects",
     "funding",
+    "service_requests",
+    "supervision",
     "reports",
     "demo",
 ]
