@@ -117,6 +117,7 @@ def _benefits(park: Park, year: int, count: int) -> None:
 
 
 def load_service() -> None:
+    services.categories_ensure()
     for park in Park.objects.filter(code__startswith="DEMO").order_by("code"):
         main = park.code == "DEMO"
         for year in YEARS:

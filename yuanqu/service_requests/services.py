@@ -63,6 +63,28 @@ def category_upsert(
     return row
 
 
+#: The issue's categories with a default time limit (code, name, days, day kind, order); the
+#: migration seeds the same (a flushed database — browser tests — gets them from the demo).
+DEFAULT_CATEGORIES = (
+    ("land", "用地", 20, "working", 10),
+    ("finance", "融资", 15, "working", 20),
+    ("labour", "用工", 10, "working", 30),
+    ("approval", "审批", 10, "working", 40),
+    ("utilities", "水电气", 7, "calendar", 50),
+    ("policy", "政策兑现", 15, "working", 60),
+    ("other", "其他", 10, "working", 90),
+)
+
+
+def categories_ensure() -> None:
+    """Create the default categories that are missing (never changes an edited one)."""
+    for code, name, days, kind, order in DEFAULT_CATEGORIES:
+        RequestCategory.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "limit_days": days, "day_kind": kind, "sort_order": order},
+        )
+
+
 def request_due_date(*, category: RequestCategory, received_on: dt.date) -> dt.date:
     """The due date from the category's time limit (calendar or working days)."""
     return formulas.due_date(
