@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "yuanqu.economy",
     "yuanqu.projects",
     "yuanqu.funding",
+    "yuanqu.service_requests",
+    "yuanqu.supervision",
     "yuanqu.reports",
     "yuanqu.dashboard",
     "yuanqu.mine",
@@ -336,6 +338,29 @@ YUANQU_PERIODIC_CHECK_SECONDS = env_float("YUANQU_PERIODIC_CHECK_SECONDS", 60)
 # December of next year, worked out on each use (DECISIONS.md "Data integrity").
 YUANQU_PERIOD_MIN = os.environ.get("YUANQU_PERIOD_MIN", "2000-01")
 YUANQU_PERIOD_MAX = os.environ.get("YUANQU_PERIOD_MAX", "")
+
+# 企业诉求 and 督查督办 (docs/service.md, docs/supervision.md). "Today" for lights and automatic
+# tasks (YYYY-MM-DD; empty: the calendar's date, or the demo's pinned end of 2023).
+YUANQU_TODAY = os.environ.get("YUANQU_TODAY", "")
+YUANQU_SUPERVISION_YELLOW_DAYS = env_int("YUANQU_SUPERVISION_YELLOW_DAYS", 3)
+YUANQU_SUPERVISION_AUTO_DAYS = env_int("YUANQU_SUPERVISION_AUTO_DAYS", 10)
+YUANQU_SUPERVISION_INDICATOR_MARGIN_PP = env_float("YUANQU_SUPERVISION_INDICATOR_MARGIN_PP", 5)
+YUANQU_REPORTING_DEADLINE_DAY = env_int("YUANQU_REPORTING_DEADLINE_DAY", 10)
+# The cadre sentence (干部作风) appears when the on-time rate is under this (%).
+YUANQU_ON_TIME_THRESHOLD_PCT = env_float("YUANQU_ON_TIME_THRESHOLD_PCT", 95)
+YUANQU_SUPERVISION_EMAIL = env_bool("YUANQU_SUPERVISION_EMAIL", True)
+YUANQU_SUPERVISION_WEBHOOK_URL = os.environ.get("YUANQU_SUPERVISION_WEBHOOK_URL", "")
+# Daily digests go through Django's mail settings: the console by default (the demo), SMTP
+# when YUANQU_EMAIL_HOST is set.
+EMAIL_BACKEND = os.environ.get(
+    "YUANQU_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("YUANQU_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("YUANQU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("YUANQU_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("YUANQU_EMAIL_FROM", "yuanqu@localhost")
 
 # Speech mode (字/分钟): speaking and reading rates; DECISIONS.md.
 YUANQU_SPEAKING_RATE = env_int("YUANQU_SPEAKING_RATE", 200)

@@ -230,7 +230,12 @@ def page_urls() -> list[str]:
 
 
 def _page_url(route: str, record_id: int) -> str:
-    values = {"pk": str(record_id), "kind": "enterprise-reports", "code": "BP"}
+    values = {
+        "pk": str(record_id),
+        "kind": "enterprise-reports",
+        "code": "BP",
+        "credit_code": "91350100M000100Y43",
+    }
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
 
 

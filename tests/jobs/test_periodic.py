@@ -36,7 +36,13 @@ def test_due_commands_run_once_per_interval_and_failures_are_recorded():
 
     now = timezone.now()
     outcomes = {o.name: o for o in periodic_run_due(now=now, runner=runner)}
-    assert sorted(ran) == ["check-data", "report-files", "tasks-prune", "tasks-recover"]
+    assert sorted(ran) == [
+        "check-data",
+        "report-files",
+        "supervise",
+        "tasks-prune",
+        "tasks-recover",
+    ]
     assert outcomes["check-data"].ok is False and outcomes["tasks-recover"].ok is True
     run = PeriodicRun.objects.get(name="check-data")
     assert run.ok is False and run.output == "check-data output" and run.finished_at

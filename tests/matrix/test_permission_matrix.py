@@ -100,6 +100,7 @@ AREA_HOLDERS = {
     "land": ("jianshe",),
     "supervision": ("dangzheng",),
     "reports": ("dangzheng",),
+    "service": ("dangzheng",),
 }
 WRITE: dict[str | None, dict[str, frozenset[str]]] = {
     None: {role: ALL for role in ROLES},
@@ -148,6 +149,9 @@ class World:
     photos: dict[str, int] = field(default_factory=dict)
     # enterprise key -> a project that enterprise owns (the enterprise's own 调度 submission)
     owned: dict[str, int] = field(default_factory=dict)
+    # park key -> a 企业诉求 of that park (in P1 of E2, not qiye's E1) and a 督办 task
+    requests: dict[str, int] = field(default_factory=dict)
+    tasks: dict[str, int] = field(default_factory=dict)
 
 
 H = ["统一社会信用代码", "企业名称", "报告期", "工业总产值(1-本月)", "工业总产值上年同期(1-本月)"]
@@ -185,6 +189,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
                 ("XMB", "项目办", ["projects"]),
                 ("GHJSJ", "规划建设局", ["land"]),
                 ("DZB", "党政办", ["supervision", "reports"]),
+                ("YSB", "营商办", ["service"]),
             ):
                 dept = Department.objects.create(park=park, code=code, name=name, modules=areas)
                 if park.code == "MXA":
@@ -206,7 +211,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
             ),
             "zhaoshang": user("zhaoshang", Role.DEPARTMENT, ("ZSJ",), park=p1),
             "jianshe": user("jianshe", Role.DEPARTMENT, ("GHJSJ", "XMB"), park=p1),
-            "dangzheng": user("dangzheng", Role.DEPARTMENT, ("DZB",), park=p1),
+            "dangzheng": user("dangzheng", Role.DEPARTMENT, ("DZB", "YSB"), park=p1),
             "city": user("city", Role.CITY, region=r1),
             "qiye": user("qiye", Role.ENTERPRISE, park=p1, enterprise=enterprises["E1"]),
             "inactive": user(
@@ -239,7 +244,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
         assert response.status_code == 302, response.status_code
         record_id = int(re.search(r"/imports/(\d+)/", response["Location"]).group(1))
         projects, photos, owned = _projects(parks, enterprises)
-        yield World(users, parks, enterprises, record_id, projects, photos, owned)
+        requests, tasks = _service(parks, enterprises)
+        yield World(users, parks, enterprises, record_id, projects, photos, owned, requests, tasks)
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
 
@@ -267,6 +273,42 @@ def _projects(
         for key, e in enterprises.items()
     }
     return projects, photos, owned
+
+
+def _service(
+    parks: dict[str, Park], enterprises: dict[str, Enterprise]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """A 企业诉求 and a 督办 task in each park, for the routes that name one. P1's request is
+    E2's, so qiye (E1) must not reach it."""
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from yuanqu.service_requests import services as service
+    from yuanqu.service_requests.models import RequestCategory
+    from yuanqu.supervision import services as supervision
+
+    owners = {"P1": "E2", "P2": "E4", "P3": "E3"}
+    service.categories_ensure()  # a browser test's flush may have removed the migration's rows
+    category = RequestCategory.objects.get(code="other")
+    requests, tasks = {}, {}
+    for key, park in parks.items():
+        requests[key] = service.request_create(
+            park=park,
+            enterprise=enterprises[owners[key]],
+            category=category,
+            title="矩阵诉求",
+            received_on=dt.date(2023, 3, 1),
+            attachment=ContentFile(b"%PDF-1.4", name="m.pdf"),
+        ).pk
+        tasks[key] = supervision.task_create(
+            park=park,
+            source="meeting",
+            title="矩阵督办",
+            assigned_on=dt.date(2023, 3, 1),
+            deadline=dt.date(2023, 3, 31),
+        ).pk
+    return requests, tasks
 
 
 # -- (a) every route declares its policy -------------------------------------------------------
@@ -376,6 +418,8 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
         "fmt": "html",
     }
     values["project_id"] = str(world.projects[park_key])
+    values["request_id"] = str(world.requests[park_key])
+    values["task_id"] = str(world.tasks[park_key])
     if "pk" in route.kwargs and route.name.startswith("projects:"):
         if route.name == "projects:submit":
             values["pk"] = str(world.owned[ent_key or "E1"])
@@ -385,6 +429,10 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
                 if route.name == "projects:photo"
                 else world.projects[park_key]
             )
+    elif "pk" in route.kwargs and route.name.startswith("service_requests:"):
+        values["pk"] = str(world.requests[park_key])
+    elif "pk" in route.kwargs and route.name.startswith("supervision:"):
+        values["pk"] = str(world.tasks[park_key])
     elif "pk" in route.kwargs:
         if route.name == "reports:delete_template":
             values["pk"] = str(_template(world, park).pk)

@@ -21,6 +21,8 @@ from yuanqu.imports.api import router as imports_router
 from yuanqu.projects.api import router as projects_router
 from yuanqu.registry.api import router as registry_router
 from yuanqu.reports.api import router as reports_router
+from yuanqu.service_requests.api import router as service_router
+from yuanqu.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="园区经济运行与项目管理平台 API",
@@ -83,3 +85,5 @@ api.add_router("/", imports_router)
 api.add_router("/reports", reports_router)
 api.add_router("/projects", projects_router)
 api.add_router("/funding", funding_router)
+api.add_router("/service", service_router)
+api.add_router("/supervision", supervision_router)

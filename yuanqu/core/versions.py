@@ -25,7 +25,14 @@ NOT_DATA = {"accounts", "audit"}
 # Bookkeeping that changes no figure: an import's progress (saved every few thousand rows
 # while it is read; its rows are written in the engine's transaction, which raises the
 # version), reminders, the counter itself, the demo's load log.
-NOT_DATA_MODELS = {"core.DataVersion", "imports.ImportRecord", "imports.Reminder", "demo.DemoLoad"}
+NOT_DATA_MODELS = {
+    "core.DataVersion",
+    "imports.ImportRecord",
+    "imports.Reminder",
+    "demo.DemoLoad",
+    "supervision.Notification",
+    "supervision.DigestSent",
+}
 
 
 def current() -> int:

@@ -1,6 +1,14 @@
 """重点项目: the module's declaration (yuanqu.core.modules)."""
 
-from yuanqu.core.modules import CockpitCard, DataKind, DemoPart, ExportKind, ModuleSpec, NavEntry
+from yuanqu.core.modules import (
+    CockpitCard,
+    DataKind,
+    DemoPart,
+    ExportKind,
+    ModuleSpec,
+    NavEntry,
+    SupervisionRule,
+)
 
 MODULE = ModuleSpec(
     key="projects",
@@ -31,6 +39,11 @@ MODULE = ModuleSpec(
     cockpit_cards=(
         CockpitCard(
             "projects-lights", "重点项目完成率与红黄灯", "yuanqu.projects.cockpit:lights_card", 20
+        ),
+    ),
+    supervision_rules=(
+        SupervisionRule(
+            "project-red", "重点项目亮红灯", "yuanqu.projects.supervision:red_projects"
         ),
     ),
     departments=(("XMB", "项目办"),),
