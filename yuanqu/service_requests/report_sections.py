@@ -50,7 +50,7 @@ def money(ctx: SectionContext, value: Decimal, *, indicator: str, method: str) -
     "annual",
     50,
     key="service",
-    title="营商环境",
+    title="营商环境得到新改善",
     group="achievements",
     template="annual/service.j2",
     variables={
