@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "yuanqu.economy",
     "yuanqu.projects",
     "yuanqu.funding",
+    "yuanqu.land",
+    "yuanqu.investment",
     "yuanqu.reports",
     "yuanqu.dashboard",
     "yuanqu.mine",

@@ -1,0 +1,11 @@
+"""招商引资: the module's declaration (yuanqu.core.modules)."""
+
+from yuanqu.core.modules import ModuleSpec
+
+MODULE = ModuleSpec(
+    key="investment",
+    label="招商引资",
+    write_area="investment",
+    write_label="招商项目、阶段记录与到位资金",
+    departments=(("ZSJ", "招商局"),),
+)

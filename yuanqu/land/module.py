@@ -1,0 +1,11 @@
+"""土地: the module's declaration (yuanqu.core.modules)."""
+
+from yuanqu.core.modules import ModuleSpec
+
+MODULE = ModuleSpec(
+    key="land",
+    label="土地",
+    write_area="land",
+    write_label="土地收储、征收、供应（出让）与宗地环节",
+    departments=(("GHJSJ", "规划建设局"),),
+)
