@@ -73,9 +73,10 @@ def test_year_figures_as_of_year_end():
     assert s.dossiers.count == 2 and s.dossiers_sold.count == 1
     assert (s.dossiers_sold.area_mu, s.dossiers_sold.amount) == (D(60), D(1800))
     assert s.idle.count == 0
-    # As of 2022-08-31: P2 still 收储协议签订 (not available), P4 not yet in dossier.
+    # As of 2022-08-31: P2 still 收储协议签订 (not available), P4 净地 since 2021 and not yet
+    # in a dossier (available), P3 sold.
     mid = selectors.land_summary(park=park, year=2022, at=d(2022, 8, 31))
-    assert mid.available.count == 0 and mid.dossiers.count == 1
+    assert [r.parcel.code for r in mid.available.parcels] == ["P4"] and mid.dossiers.count == 1
     assert selectors.land_area_by_enterprise([e.pk]) == {e.pk: D(60)}
 
 
