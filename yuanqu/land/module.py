@@ -7,5 +7,6 @@ MODULE = ModuleSpec(
     label="土地",
     write_area="land",
     write_label="土地收储、征收、供应（出让）与宗地环节",
+    importers=("yuanqu.land.importers",),
     departments=(("GHJSJ", "规划建设局"),),
 )
