@@ -7,5 +7,6 @@ MODULE = ModuleSpec(
     label="招商引资",
     write_area="investment",
     write_label="招商项目、阶段记录与到位资金",
+    importers=("yuanqu.investment.importers",),
     departments=(("ZSJ", "招商局"),),
 )
