@@ -28,7 +28,7 @@ def test_formulas_by_hand():
     assert formulas.ahead_of_year(dt.date(2022, 12, 30), 2022)
     assert not formulas.ahead_of_year(dt.date(2022, 12, 31), 2022)
     assert formulas.exceeded(D(4), D(3)) and not formulas.exceeded(D(3), D(3))
-    assert formulas.count_at_least([D(10000), D(9999.99), None, D(200000)], D(10000)) == 2
+    assert formulas.count_at_least([D(10000), D("9999.99"), None, D(200000)], D(10000)) == 2
     assert formulas.median_days([10, 20]) == D(15) and formulas.median_days([]) is None
     assert formulas.funds_arrival_rate_pct(D(500), D(2000)) == D(25)
     assert formulas.rate_of_cohort(1, 3) == D(100) / 3
@@ -38,10 +38,7 @@ def _world():
     park = make_park()
     metal = IndustryCluster.objects.create(park=park, name="金属智造")
     material = IndustryCluster.objects.create(park=park, name="新材料")
-    for code, name, unit in (
-        ("investment_signed_count", "签约", "个"),
-        ("investment_signed_amount", "金额", "万元"),
-    ):
+    for code in ("investment_signed_count", "investment_signed_amount"):
         assert Indicator.objects.filter(code=code, source="module").exists()
     count = Indicator.objects.get(code="investment_signed_count")
     amount = Indicator.objects.get(code="investment_signed_amount")
@@ -101,7 +98,7 @@ def _world():
 
 
 def test_signings_targets_and_sizes():
-    park, a, b = _world()
+    park, _a, _b = _world()
     s = selectors.investment_summary(park=park, year=2022)
     # A 20,000 + B 10,050 + C 25,000 = 55,050万元, 3 signings (D terminated before signing).
     assert [r.lead.code for r in s.signings] == ["A", "B", "C"]
@@ -122,7 +119,7 @@ def test_signings_targets_and_sizes():
 
 
 def test_cohort_rates_funds_and_conversion():
-    park, a, b = _world()
+    park, _a, _b = _world()
     s = selectors.investment_summary(park=park, year=2022)
     # 履约: A (started) and B (funds); C terminated → 2 of 3; 开工 1 of 3; 投产 1 of 3.
     assert (s.fulfilled, s.started, s.producing) == (2, 1, 1)

@@ -212,9 +212,7 @@ def ranking(
         p = readable[0]
     if metric not in selectors.RANK_METRICS:
         raise HttpError(422, "排名口径只能是 value（总量）、yoy（增速）或 completion（完成率）")
-    if indicator not in {
-        i.code for i in Indicator.objects.exclude(source=Indicator.Source.MODULE)
-    }:
+    if indicator not in {i.code for i in Indicator.objects.exclude(source=Indicator.Source.MODULE)}:
         raise HttpError(422, f"未知指标“{indicator}”")
     try:
         rows = selectors.region_ranking(

@@ -233,9 +233,7 @@ class ReportCache:
     def indicators(self) -> list[Indicator]:
         if self._indicators is None:
             # Module indicators (签约项目数 …) only carry targets; their modules compute them.
-            self._indicators = list(
-                Indicator.objects.exclude(source=Indicator.Source.MODULE)
-            )
+            self._indicators = list(Indicator.objects.exclude(source=Indicator.Source.MODULE))
         return self._indicators
 
     def targets(self, park: Park, year: int) -> dict[int, Target]:
