@@ -8,6 +8,7 @@ MODULE = ModuleSpec(
     write_area="land",
     write_label="土地收储、征收、供应（出让）与宗地环节",
     importers=("yuanqu.land.importers",),
+    report_sections=("yuanqu.land.report_sections",),
     demo_parts=(DemoPart("land", "1", "yuanqu.land.demo:load_land", 45),),
     departments=(("GHJSJ", "规划建设局"),),
 )
