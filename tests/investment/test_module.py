@@ -153,3 +153,38 @@ def test_cli_api_and_report_agree(demo):
         .status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+def test_pages_show_the_same_figures(demo):
+    from yuanqu.investment.models import Lead
+    from yuanqu.land.models import Parcel
+
+    c = client_for("leader")
+    page = c.get("/investment/", {"park": "DEMO", "year": 2022})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "351341.2" in html and "290500" in html and 'id="board-intent"' in html
+    assert "investment-funnel" in html
+    lead = Lead.objects.get(park__code="DEMO", code="ZS2022013")
+    detail = c.get(f"/investment/leads/{lead.pk}/").content.decode()
+    assert "投资方调整战略布局" in detail and "2022-08-15" in detail
+    ledger = c.get("/land/", {"park": "DEMO", "year": 2022}).content.decode()
+    assert "326.8" in ledger and "277.65" in ledger and "5330" in ledger
+    only = c.get(
+        "/land/", {"park": "DEMO", "year": 2022, "status": "expropriating"}
+    ).content.decode()
+    assert "GY2022-06" in only and "GY2022-04" not in only
+    assert (
+        "GY2021-02" in c.get("/land/idle/", {"park": "DEMO", "date": "2023-06-30"}).content.decode()
+    )
+    assert (
+        "GY2021-02"
+        not in c.get("/land/idle/", {"park": "DEMO", "date": "2023-06-29"}).content.decode()
+    )
+    parcel = Parcel.objects.get(park__code="DEMO", code="GY2022-02")
+    timeline = c.get(f"/land/parcels/{parcel.pk}/").content.decode()
+    assert "63亩（录入：4.2公顷）" in timeline.replace(".0000", "") or "63" in timeline
+    assert "2022-03-28" in timeline
+    # Another region's staff and enterprise users: 404 / their own pages.
+    assert client_for("qiye").get(f"/land/parcels/{parcel.pk}/").status_code in (302, 404)

@@ -116,6 +116,22 @@ class SupervisionRule:
 
 
 @dataclass(frozen=True)
+class EnterprisePanel:
+    """A panel of the enterprise page (一企一档, `/enterprises/<id>/`): `target` is
+    "module.path:function(enterprise, user) -> dict | None", the context `template` is
+    rendered with (None: nothing to show for this enterprise). The function is asked only for
+    a reader of the enterprise (`policy.can_read_enterprise`); an enterprise user reads its
+    own page, so a panel leaves out park-wide figures when `policy.reads_park_wide(user)` is
+    false."""
+
+    key: str
+    label: str
+    target: str
+    template: str
+    order: int
+
+
+@dataclass(frozen=True)
 class PeriodicCommand:
     """A check or clean-up a module wants run every so often: `args` are what follows
     `yuanqu` on a command line (("tasks", "recover")). The worker beside `make demo` runs the
@@ -154,6 +170,7 @@ class ModuleSpec:
     cockpit_cards: tuple[CockpitCard, ...] = ()
     supervision_rules: tuple[SupervisionRule, ...] = ()
     periodic_commands: tuple[PeriodicCommand, ...] = ()
+    enterprise_panels: tuple[EnterprisePanel, ...] = ()
     # Departments seeded for a new park (code, name) that are given this write area.
     departments: tuple[tuple[str, str], ...] = field(default=())
     # Summary tables the module keeps in step with its data (core/summaries.py).
@@ -229,6 +246,10 @@ def url_mounts() -> list[tuple[str, str]]:
 
 def cockpit_cards() -> list[CockpitCard]:
     return sorted((c for m in modules() for c in m.cockpit_cards), key=lambda c: c.order)
+
+
+def enterprise_panels() -> list[EnterprisePanel]:
+    return sorted((p for m in modules() for p in m.enterprise_panels), key=lambda p: p.order)
 
 
 def supervision_rules() -> list[SupervisionRule]:

@@ -16,7 +16,8 @@ from decimal import Decimal
 from yuanqu.economy.models import Indicator, Target
 from yuanqu.land import services
 from yuanqu.projects.models import Project
-from yuanqu.registry.models import Park
+from yuanqu.projects.services import project_upsert
+from yuanqu.registry.models import Enterprise, Park
 
 d = dt.date
 # code, name, area, unit, use, events [(status, date)], sale (method, price 万元, start
@@ -211,8 +212,23 @@ OTHER_PARCELS = (
 TARGETS = (("DEMO", 2022, 300), ("DEMO", 2023, 200), ("DEMO", 2024, 200))
 
 
+def _entrant(park: Park, cluster: str, year: int) -> Enterprise | None:
+    """The first enterprise of `cluster` (by credit code) whose first 规上 year is `year`."""
+    for e in Enterprise.objects.filter(park=park, cluster__name=cluster).order_by("credit_code"):
+        first = e.scales.filter(is_above_scale=True).order_by("year").first()
+        if first is not None and first.year == year:
+            return e
+    return None
+
+
 def load_land() -> None:
     park = Park.objects.get(code="DEMO")
+    # The 新型建材 plant (XM0006, in production since 2022-12) is the one whose whole chain the
+    # lifecycle page shows: its owner is an enterprise that entered 规上 in 2023 (the demo
+    # registry's annual entrants), so lead → parcel → project → 投产 → 规上 → output holds.
+    entrant = _entrant(park, "新材料", 2023)
+    if entrant is not None:
+        project_upsert(park=park, code="XM0006", enterprise=entrant)
     projects = {p.code: p for p in Project.objects.filter(park=park)}
     for code, name, area, unit, events, sale, project_code in DEMO_PARCELS:
         _parcel(park, code, name, area, unit, events, sale, projects.get(project_code or ""))
