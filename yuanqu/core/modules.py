@@ -171,6 +171,10 @@ class ModuleSpec:
     supervision_rules: tuple[SupervisionRule, ...] = ()
     periodic_commands: tuple[PeriodicCommand, ...] = ()
     enterprise_panels: tuple[EnterprisePanel, ...] = ()
+    # "module.path:function(enterprise_ids) -> {enterprise_id: Decimal 亩}": the land area the
+    # 亩均 evaluation uses instead of the registry's figure where the module knows better
+    # (the land module: the parcels sold to the enterprise). DECISIONS.md, "Modules".
+    land_area: str | None = None
     # Departments seeded for a new park (code, name) that are given this write area.
     departments: tuple[tuple[str, str], ...] = field(default=())
     # Summary tables the module keeps in step with its data (core/summaries.py).
@@ -250,6 +254,16 @@ def cockpit_cards() -> list[CockpitCard]:
 
 def enterprise_panels() -> list[EnterprisePanel]:
     return sorted((p for m in modules() for p in m.enterprise_panels), key=lambda p: p.order)
+
+
+def land_areas(enterprise_ids: list[int]) -> dict[int, Any]:
+    """Land areas (亩, Decimal) the installed modules provide for these enterprises; an
+    enterprise absent from the result keeps its registry figure (`Enterprise.land_area_mu`)."""
+    found: dict[int, Any] = {}
+    for m in modules():
+        if m.land_area:
+            found.update(resolve(m.land_area)(enterprise_ids))
+    return found
 
 
 def supervision_rules() -> list[SupervisionRule]:

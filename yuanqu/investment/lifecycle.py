@@ -181,7 +181,8 @@ def lifecycle(
                 )
             if o.pull_pp is not None:
                 text += f"，拉动园区增长{fmt_decimal(o.pull_pp, 2)}个百分点"
-            steps.append(Step("output", "产值与拉动", None, text, ""))
+            label = "产值与拉动" if o.pull_pp is not None else "产值与增长"
+            steps.append(Step("output", label, None, text, ""))
     steps.sort(key=lambda s: (s.date is None, s.date or dt.date.max))
     life.steps = steps
     return life

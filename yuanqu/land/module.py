@@ -38,5 +38,6 @@ MODULE = ModuleSpec(
             "parcels", "用地", "yuanqu.land.views:parcels_panel", "land/_panel_parcels.html", 20
         ),
     ),
+    land_area="yuanqu.land.selectors:land_area_by_enterprise",
     departments=(("GHJSJ", "规划建设局"),),
 )
