@@ -146,6 +146,9 @@ class World:
     photos: dict[str, int] = field(default_factory=dict)
     # enterprise key -> a project that enterprise owns (the enterprise's own 调度 submission)
     owned: dict[str, int] = field(default_factory=dict)
+    # park key -> a lead and a parcel of that park (招商引资 and 土地's routes)
+    leads: dict[str, int] = field(default_factory=dict)
+    parcels: dict[str, int] = field(default_factory=dict)
 
 
 H = ["统一社会信用代码", "企业名称", "报告期", "工业总产值(1-本月)", "工业总产值上年同期(1-本月)"]
@@ -237,7 +240,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
         assert response.status_code == 302, response.status_code
         record_id = int(re.search(r"/imports/(\d+)/", response["Location"]).group(1))
         projects, photos, owned = _projects(parks, enterprises)
-        yield World(users, parks, enterprises, record_id, projects, photos, owned)
+        leads, parcels = _leads_and_parcels(parks)
+        yield World(users, parks, enterprises, record_id, projects, photos, owned, leads, parcels)
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
 
@@ -265,6 +269,24 @@ def _projects(
         for key, e in enterprises.items()
     }
     return projects, photos, owned
+
+
+def _leads_and_parcels(parks: dict[str, Park]) -> tuple[dict[str, int], dict[str, int]]:
+    """A lead and a parcel in each park, for the 招商引资 and 土地 routes that name one."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from yuanqu.investment import services as investment
+    from yuanqu.land import services as land
+
+    leads, parcels = {}, {}
+    for key, park in parks.items():
+        lead = investment.lead_upsert(park=park, code="ZS1", name=f"{park.name}招商项目")
+        investment.lead_stage_set(lead=lead, stage="signed", date=dt.date(2023, 2, 1))
+        parcel = land.parcel_upsert(park=park, code="GY1", area=Decimal(10), area_unit="mu")
+        land.parcel_event_set(parcel=parcel, status="sold", date=dt.date(2021, 2, 1))
+        leads[key], parcels[key] = lead.pk, parcel.pk
+    return leads, parcels
 
 
 # -- (a) every route declares its policy -------------------------------------------------------
@@ -374,6 +396,9 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
         "fmt": "html",
     }
     values["project_id"] = str(world.projects[park_key])
+    values["lead_id"] = str(world.leads[park_key])
+    values["parcel_id"] = str(world.parcels[park_key])
+    values["enterprise_id"] = str(enterprise.pk)
     if "pk" in route.kwargs and route.name.startswith("projects:"):
         if route.name == "projects:submit":
             values["pk"] = str(world.owned[ent_key or "E1"])
