@@ -58,7 +58,7 @@ def _world():
 @pytest.mark.parametrize("kind", ["leads", "investment-funds", "parcels", "parcel-events"])
 def test_export_imports_back_unchanged(tmp_path: Path, kind: str) -> None:
     park, _ = _world()
-    export, data = run_export(kind, park=park.code)
+    _export, data = run_export(kind, park=park.code)
     out = tmp_path / f"{kind}.xlsx"
     out.write_bytes(data)
     again = run_import(out, kind=kind, park=park)

@@ -207,7 +207,7 @@ def _reached(row: LeadRow, stage: str, at: dt.date) -> bool:
 def _clusters(rows: list[LeadRow]) -> list[ClusterLine]:
     lines: dict[str, ClusterLine] = {}
     for r in rows:
-        name = r.lead.cluster.name if r.lead.cluster_id else "其他"
+        name = r.lead.cluster.name if r.lead.cluster is not None else "其他"
         line = lines.setdefault(name, ClusterLine(name))
         line.count += 1
         line.amount += r.amount or Decimal(0)
