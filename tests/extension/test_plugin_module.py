@@ -90,6 +90,8 @@ def test_exports_cockpit_and_declarations(client, demo_db, plugin):
     assert [c.key for c in cockpit_cards()] == [
         "economy-output",
         "projects-lights",
+        "investment-signings",
+        "land-available",
         "carbon-watched",
     ]
     assert write_areas()["carbon"] == "碳排放数据"

@@ -51,6 +51,9 @@ VALID = {
     "kind": "enterprise-reports",
     "fmt": "docx",
     "project_id": "1",
+    "lead_id": "1",
+    "parcel_id": "1",
+    "enterprise_id": "1",
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

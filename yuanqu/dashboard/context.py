@@ -24,13 +24,18 @@ def nav_items(request: HttpRequest, park: Any) -> list[dict[str, Any]]:
     user = request.user
     enterprise = user.role == Role.ENTERPRISE
     items = []
+    # Several modules' entries ask the same permission of the same park: ask it once.
+    allowed: dict[str, bool] = {}
     for entry in nav_entries():
         if entry.url_name is None or (enterprise and not entry.enterprise):
             continue
         # rules' own check, not user.has_perm: Django answers True to every superuser's
         # has_perm, and an administrator has no 本企业 page.
-        if entry.permission and not rules.has_perm(entry.permission, user, park):
-            continue
+        if entry.permission:
+            if entry.permission not in allowed:
+                allowed[entry.permission] = rules.has_perm(entry.permission, user, park)
+            if not allowed[entry.permission]:
+                continue
         try:
             url = reverse(entry.url_name)
         except NoReverseMatch:

@@ -16,6 +16,7 @@ from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.investment import presenters, selectors
 from yuanqu.investment.models import Lead, LeadStage
+from yuanqu.land.selectors import today
 
 router = Router(tags=["招商引资"])
 
@@ -54,7 +55,7 @@ def lead_list(
     the_park = policy.park_readable(request.user, park)
     if stage and stage not in LeadStage.values:
         raise HttpError(422, f"阶段“{stage}”不是可选值：{'、'.join(LeadStage.values)}")
-    at = _date(as_of) or dt.date.today()
+    at = _date(as_of) or today()
     rows = [selectors.lead_row(lead, at) for lead in selectors.leads_for(park=the_park)]
     return [presenters.lead_json(r) for r in rows if not stage or r.stage == stage]
 
@@ -66,7 +67,7 @@ def lead_detail(request: HttpRequest, lead_id: int) -> dict[str, Any]:
     if lead is None or not policy.can_read_park(request.user, lead.park):
         raise ScopeDenied("招商项目不存在或无权访问")
     lead = selectors.leads_for(park=lead.park).get(pk=lead_id)
-    row = selectors.lead_row(lead, dt.date.today())
+    row = selectors.lead_row(lead, today())
     return {
         **presenters.lead_json(row),
         "history": [

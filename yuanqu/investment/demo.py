@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
+
+from django.apps import apps
 
 from yuanqu.economy.models import Indicator, Target
 from yuanqu.investment import services
@@ -397,6 +400,9 @@ FUNDS = (
 
 
 def load_investment() -> None:
+    # The module indicators the targets hang on, as the migration seeds them (again after a
+    # test's flush, which empties migration data).
+    import_module("yuanqu.investment.migrations.0002_module_indicators").seed(apps, None)
     park = Park.objects.get(code="DEMO")
     clusters = {c.name: c for c in IndustryCluster.objects.filter(park=park)}
     dept = Department.objects.filter(park=park, code="ZSJ").first()

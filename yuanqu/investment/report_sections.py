@@ -230,8 +230,10 @@ def big_projects_shortfall(ctx: SectionContext) -> list[Rendered]:
 )
 def investment_monthly(ctx: SectionContext) -> Section | None:
     s = summary(ctx)
-    if not s.signed_count and not s.reserve:
-        return ctx.omit(f"{ctx.period.label}没有签约或储备的招商项目")
+    active = any(d.year == ctx.year and d <= s.at for r in s.rows for d in r.dates.values())
+    if not active:
+        # Nothing moved in the pipeline this year (a period beyond the data): no section.
+        return ctx.omit(f"{ctx.period.label}招商项目没有进展记录")
     from yuanqu.core.wording import wan_yuan
 
     period = ctx.period_label

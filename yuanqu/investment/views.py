@@ -20,6 +20,7 @@ from yuanqu.accounts.scopes import ScopeDenied, parks_for
 from yuanqu.core.modules import enterprise_panels, resolve
 from yuanqu.investment import lifecycle, presenters, selectors
 from yuanqu.investment.models import STAGE_ORDER, Lead, LeadStage
+from yuanqu.land.selectors import today
 from yuanqu.registry.models import Enterprise, Park
 
 
@@ -56,7 +57,7 @@ def _denied(request: HttpRequest) -> HttpResponse:
 
 def default_year(dates: list[dt.date]) -> int:
     """The latest year with data (the demo's 2023), else this year."""
-    return max(dates).year if dates else dt.date.today().year
+    return max(dates).year if dates else today().year
 
 
 @route_policy(read="park_wide", enterprise_to="mine:index")
@@ -111,7 +112,7 @@ def lead(request: HttpRequest, lead_id: int) -> HttpResponse:
         the_lead = _lead(request, lead_id)
     except ScopeDenied:
         return _denied(request)
-    row = selectors.lead_row(the_lead, dt.date.today())
+    row = selectors.lead_row(the_lead, today())
     funds = sorted(the_lead.funds.all(), key=lambda f: (f.year, f.month))
     return render(
         request,

@@ -16,6 +16,7 @@ from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.land import presenters, selectors
 from yuanqu.land.models import Parcel, ParcelStatus
+from yuanqu.land.selectors import today
 
 router = Router(tags=["土地"])
 
@@ -49,7 +50,7 @@ def parcel_list(
     the_park = policy.park_readable(request.user, park)
     if status and status != "idle" and status not in ParcelStatus.values:
         raise HttpError(422, f"状态“{status}”不是可选值：idle、{'、'.join(ParcelStatus.values)}")
-    at = _date(as_of) or dt.date.today()
+    at = _date(as_of) or today()
     return [
         presenters.parcel_json(r)
         for r in selectors.parcel_rows(park=the_park, at=at, status=status)
@@ -63,7 +64,7 @@ def parcel_detail(request: HttpRequest, parcel_id: int) -> dict[str, Any]:
     if parcel is None or not policy.can_read_park(request.user, parcel.park):
         raise ScopeDenied("宗地不存在或无权访问")
     parcel = selectors.parcels_for(park=parcel.park).get(pk=parcel_id)
-    row = selectors.parcel_row(parcel, dt.date.today())
+    row = selectors.parcel_row(parcel, today())
     return {
         **presenters.parcel_json(row),
         "timeline": [

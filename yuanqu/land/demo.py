@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
+
+from django.apps import apps
 
 from yuanqu.economy.models import Indicator, Target
 from yuanqu.land import services
@@ -222,6 +225,9 @@ def _entrant(park: Park, cluster: str, year: int) -> Enterprise | None:
 
 
 def load_land() -> None:
+    # The module indicators the targets hang on, as the migration seeds them (again after a
+    # test's flush, which empties migration data).
+    import_module("yuanqu.investment.migrations.0002_module_indicators").seed(apps, None)
     park = Park.objects.get(code="DEMO")
     # The 新型建材 plant (XM0006, in production since 2022-12) is the one whose whole chain the
     # lifecycle page shows: its owner is an enterprise that entered 规上 in 2023 (the demo

@@ -149,8 +149,10 @@ def land(ctx: SectionContext) -> Section | None:
 )
 def land_monthly(ctx: SectionContext) -> Section | None:
     s = summary(ctx)
-    if not any(g.count for g in s.by_status.values()):
-        return ctx.omit("园区没有宗地记录")
+    rows = [r for g in s.by_status.values() for r in g.parcels]
+    if not any(d.year == ctx.year and d <= s.at for r in rows for d in r.dates.values()):
+        # No parcel moved this year (a period beyond the data): no section.
+        return ctx.omit(f"{ctx.period.label}宗地没有环节记录")
     period = ctx.period_label
     return ctx.section(
         land_m_reserved=mu(ctx, s.reserved.area_mu, indicator="新增收储土地", method=LEDGER),

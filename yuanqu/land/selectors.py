@@ -25,6 +25,20 @@ AVAILABLE = (ParcelStatus.RESERVED, ParcelStatus.DOSSIER, ParcelStatus.LISTED)
 SOLD_OR_LATER = (ParcelStatus.SOLD, ParcelStatus.HANDED_OVER, ParcelStatus.STARTED)
 
 
+def today() -> dt.date:
+    """The date "now" for pages without an explicit date: `YUANQU_TODAY` (setting or
+    environment, YYYY-MM-DD) when set — the demo's pinned day — else the server's date."""
+    import os
+
+    from django.conf import settings
+
+    pinned = getattr(settings, "YUANQU_TODAY", "") or os.environ.get("YUANQU_TODAY", "")
+    try:
+        return dt.date.fromisoformat(str(pinned)) if pinned else dt.date.today()
+    except ValueError:
+        return dt.date.today()
+
+
 def parcels_for(*, park: Park) -> QuerySet[Parcel]:
     return (
         Parcel.objects.filter(park=park)

@@ -16,6 +16,7 @@ from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.investment.views import _denied, _park, _year, default_year
 from yuanqu.land import presenters, selectors
 from yuanqu.land.models import Parcel, ParcelEvent, ParcelStatus
+from yuanqu.land.selectors import today
 from yuanqu.registry.models import Enterprise
 
 
@@ -36,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
     except ScopeDenied:
         return _denied(request)
     years = _years(park)
-    year = _year(request, years[0] if years else dt.date.today().year)
+    year = _year(request, years[0] if years else today().year)
     status = request.GET.get("status", "")
     if status not in ("", "idle", *ParcelStatus.values):
         status = ""
@@ -83,7 +84,7 @@ def parcel(request: HttpRequest, parcel_id: int) -> HttpResponse:
     if found is None or not policy.can_read_park(request.user, found.park):
         return _denied(request)
     the_parcel = selectors.parcels_for(park=found.park).get(pk=parcel_id)
-    row = selectors.parcel_row(the_parcel, dt.date.today())
+    row = selectors.parcel_row(the_parcel, today())
     return render(
         request,
         "land/parcel.html",
@@ -99,7 +100,7 @@ def parcel(request: HttpRequest, parcel_id: int) -> HttpResponse:
 def parcels_panel(enterprise: Enterprise, user: Any) -> dict[str, Any] | None:
     """The enterprise page's 用地 panel: its parcels and the area 亩均 uses."""
     rows = [
-        selectors.parcel_row(p, dt.date.today())
+        selectors.parcel_row(p, today())
         for p in selectors.parcels_for(park=enterprise.park).filter(enterprise=enterprise)
     ]
     if not rows:
