@@ -20,6 +20,7 @@ from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.economy.factories import make_enterprise, make_park, uscc, write_xlsx
+from yuanqu.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +234,17 @@ def page_urls() -> list[str]:
 
 
 def _page_url(route: str, record_id: int) -> str:
-    values = {"pk": str(record_id), "kind": "enterprise-reports", "code": "BP"}
+    values = {
+        "pk": str(record_id),
+        "kind": "enterprise-reports",
+        "code": "BP",
+        # 招商引资 / 土地 objects (none in the fixture: 404) and an enterprise of the park.
+        "lead_id": "1",
+        "parcel_id": "1",
+        "enterprise_id": str(
+            Enterprise.objects.filter(park__code="BP").values_list("pk", flat=True).first() or 1
+        ),
+    }
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
 
 
