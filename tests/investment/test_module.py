@@ -188,3 +188,18 @@ def test_pages_show_the_same_figures(demo):
     assert "2022-03-28" in timeline
     # Another region's staff and enterprise users: 404 / their own pages.
     assert client_for("qiye").get(f"/land/parcels/{parcel.pk}/").status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_list_pages_query_counts_do_not_grow_with_rows(demo, django_assert_max_num_queries):
+    """The board, the ledger and the APIs read leads and parcels with their events in a fixed
+    number of queries, whatever the number of rows (DEMO has 26 leads and 14 parcels)."""
+    c = client_for("leader")
+    with django_assert_max_num_queries(20):
+        assert c.get("/investment/", {"park": "DEMO", "year": 2022}).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert c.get("/land/", {"park": "DEMO", "year": 2022}).status_code == 200
+    with django_assert_max_num_queries(12):
+        c.get("/api/v1/land/parcels", {"park": "DEMO"})
+    with django_assert_max_num_queries(12):
+        c.get("/api/v1/investment/leads", {"park": "DEMO"})
