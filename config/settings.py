@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "yuanqu.funding",
     "yuanqu.service_requests",
     "yuanqu.supervision",
+    "yuanqu.land",
+    "yuanqu.investment",
     "yuanqu.reports",
     "yuanqu.dashboard",
     "yuanqu.mine",

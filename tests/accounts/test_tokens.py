@@ -475,6 +475,8 @@ def test_every_api_route_answers_a_token_as_the_owners_session(demo_registry, us
         "project_id": "999999",  # none in the registry-only fixture: both answer 404
         "request_id": "999999",
         "task_id": "999999",
+        "lead_id": "999999",
+        "parcel_id": "999999",
     }
     query = {"park": "DEMO", "period": "2022-12", "year": "2022", "indicator": "industrial_output"}
     checked = 0

@@ -20,6 +20,7 @@ from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.economy.factories import make_enterprise, make_park, uscc, write_xlsx
+from yuanqu.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,9 @@ VALID = {
     "kind": "enterprise-reports",
     "fmt": "docx",
     "project_id": "1",
+    "lead_id": "1",
+    "parcel_id": "1",
+    "enterprise_id": "1",
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -235,6 +239,12 @@ def _page_url(route: str, record_id: int) -> str:
         "kind": "enterprise-reports",
         "code": "BP",
         "credit_code": "91350100M000100Y43",
+        # 招商引资 / 土地 objects (none in the fixture: 404) and an enterprise of the park.
+        "lead_id": "1",
+        "parcel_id": "1",
+        "enterprise_id": str(
+            Enterprise.objects.filter(park__code="BP").values_list("pk", flat=True).first() or 1
+        ),
     }
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
 

@@ -152,6 +152,9 @@ class World:
     # park key -> a 企业诉求 of that park (in P1 of E2, not qiye's E1) and a 督办 task
     requests: dict[str, int] = field(default_factory=dict)
     tasks: dict[str, int] = field(default_factory=dict)
+    # park key -> a lead and a parcel of that park (招商引资 and 土地's routes)
+    leads: dict[str, int] = field(default_factory=dict)
+    parcels: dict[str, int] = field(default_factory=dict)
 
 
 H = ["统一社会信用代码", "企业名称", "报告期", "工业总产值(1-本月)", "工业总产值上年同期(1-本月)"]
@@ -245,7 +248,20 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
         record_id = int(re.search(r"/imports/(\d+)/", response["Location"]).group(1))
         projects, photos, owned = _projects(parks, enterprises)
         requests, tasks = _service(parks, enterprises)
-        yield World(users, parks, enterprises, record_id, projects, photos, owned, requests, tasks)
+        leads, parcels = _leads_and_parcels(parks)
+        yield World(
+            users,
+            parks,
+            enterprises,
+            record_id,
+            projects,
+            photos,
+            owned,
+            requests,
+            tasks,
+            leads,
+            parcels,
+        )
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
 
@@ -309,6 +325,24 @@ def _service(
             deadline=dt.date(2023, 3, 31),
         ).pk
     return requests, tasks
+
+
+def _leads_and_parcels(parks: dict[str, Park]) -> tuple[dict[str, int], dict[str, int]]:
+    """A lead and a parcel in each park, for the 招商引资 and 土地 routes that name one."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from yuanqu.investment import services as investment
+    from yuanqu.land import services as land
+
+    leads, parcels = {}, {}
+    for key, park in parks.items():
+        lead = investment.lead_upsert(park=park, code="ZS1", name=f"{park.name}招商项目")
+        investment.lead_stage_set(lead=lead, stage="signed", date=dt.date(2023, 2, 1))
+        parcel = land.parcel_upsert(park=park, code="GY1", area=Decimal(10), area_unit="mu")
+        land.parcel_event_set(parcel=parcel, status="sold", date=dt.date(2021, 2, 1))
+        leads[key], parcels[key] = lead.pk, parcel.pk
+    return leads, parcels
 
 
 # -- (a) every route declares its policy -------------------------------------------------------
@@ -420,6 +454,9 @@ def _url(world: World, route: Route, context: str) -> tuple[str, dict[str, str]]
     values["project_id"] = str(world.projects[park_key])
     values["request_id"] = str(world.requests[park_key])
     values["task_id"] = str(world.tasks[park_key])
+    values["lead_id"] = str(world.leads[park_key])
+    values["parcel_id"] = str(world.parcels[park_key])
+    values["enterprise_id"] = str(enterprise.pk)
     if "pk" in route.kwargs and route.name.startswith("projects:"):
         if route.name == "projects:submit":
             values["pk"] = str(world.owned[ent_key or "E1"])

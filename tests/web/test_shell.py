@@ -21,10 +21,10 @@ def test_login_page_then_home_lists_the_demo_parks(client, demo_registry):
     html = client.get("/").content.decode()
     for code in ["DEMO", "DEMO2", "DEMO3", "DEMO4"]:
         assert f">{code}<" in html
-    for label in ["经济运行", "重点项目", "项目资金", "报告", "数据导入"]:
+    for label in ["经济运行", "重点项目", "项目资金", "招商引资", "土地", "报告", "数据导入"]:
         assert label in html
     # Modules not installed yet are not in the navigation (no 建设中 placeholders).
-    assert "招商引资" not in html and "建设中" not in html
+    assert "营商环境" not in html and "建设中" not in html
     assert "/static/vendor/echarts.min.js" in html and "/static/vendor/htmx.min.js" in html
     assert "cdn" not in html.lower()
 

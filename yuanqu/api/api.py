@@ -18,6 +18,8 @@ from yuanqu.core.validation import validation_message
 from yuanqu.economy.api import router as economy_router
 from yuanqu.funding.api import router as funding_router
 from yuanqu.imports.api import router as imports_router
+from yuanqu.investment.api import router as investment_router
+from yuanqu.land.api import router as land_router
 from yuanqu.projects.api import router as projects_router
 from yuanqu.registry.api import router as registry_router
 from yuanqu.reports.api import router as reports_router
@@ -87,3 +89,5 @@ api.add_router("/projects", projects_router)
 api.add_router("/funding", funding_router)
 api.add_router("/service", service_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/investment", investment_router)
+api.add_router("/land", land_router)

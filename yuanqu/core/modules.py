@@ -148,6 +148,22 @@ class SupervisionRule:
 
 
 @dataclass(frozen=True)
+class EnterprisePanel:
+    """A panel of the enterprise page (一企一档, `/enterprises/<id>/`): `target` is
+    "module.path:function(enterprise, user) -> dict | None", the context `template` is
+    rendered with (None: nothing to show for this enterprise). The function is asked only for
+    a reader of the enterprise (`policy.can_read_enterprise`); an enterprise user reads its
+    own page, so a panel leaves out park-wide figures when `policy.reads_park_wide(user)` is
+    false."""
+
+    key: str
+    label: str
+    target: str
+    template: str
+    order: int
+
+
+@dataclass(frozen=True)
 class PeriodicCommand:
     """A check or clean-up a module wants run every so often: `args` are what follows
     `yuanqu` on a command line (("tasks", "recover")). The worker beside `make demo` runs the
@@ -186,6 +202,11 @@ class ModuleSpec:
     cockpit_cards: tuple[CockpitCard, ...] = ()
     supervision_rules: tuple[SupervisionRule, ...] = ()
     periodic_commands: tuple[PeriodicCommand, ...] = ()
+    enterprise_panels: tuple[EnterprisePanel, ...] = ()
+    # "module.path:function(enterprise_ids) -> {enterprise_id: Decimal 亩}": the land area the
+    # 亩均 evaluation uses instead of the registry's figure where the module knows better
+    # (the land module: the parcels sold to the enterprise). DECISIONS.md, "Modules".
+    land_area: str | None = None
     # Departments seeded for a new park (code, name) that are given this write area.
     departments: tuple[tuple[str, str], ...] = field(default=())
     # Summary tables the module keeps in step with its data (core/summaries.py).
@@ -261,6 +282,20 @@ def url_mounts() -> list[tuple[str, str]]:
 
 def cockpit_cards() -> list[CockpitCard]:
     return sorted((c for m in modules() for c in m.cockpit_cards), key=lambda c: c.order)
+
+
+def enterprise_panels() -> list[EnterprisePanel]:
+    return sorted((p for m in modules() for p in m.enterprise_panels), key=lambda p: p.order)
+
+
+def land_areas(enterprise_ids: list[int]) -> dict[int, Any]:
+    """Land areas (亩, Decimal) the installed modules provide for these enterprises; an
+    enterprise absent from the result keeps its registry figure (`Enterprise.land_area_mu`)."""
+    found: dict[int, Any] = {}
+    for m in modules():
+        if m.land_area:
+            found.update(resolve(m.land_area)(enterprise_ids))
+    return found
 
 
 def supervision_rules() -> list[SupervisionRule]:

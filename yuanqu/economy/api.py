@@ -68,8 +68,9 @@ def _year(year: int, month: int = 12) -> Period:
 
 def _indicator(code: str) -> str:
     """A code of the indicator dictionary, else 422 naming it."""
-    if not Indicator.objects.filter(code=code).exists():
-        known = "、".join(Indicator.objects.values_list("code", flat=True))
+    economy = Indicator.objects.exclude(source=Indicator.Source.MODULE)
+    if not economy.filter(code=code).exists():
+        known = "、".join(economy.values_list("code", flat=True))
         raise HttpError(422, f"未知指标“{code}”：可用 {known}")
     return code
 
@@ -211,7 +212,7 @@ def ranking(
         p = readable[0]
     if metric not in selectors.RANK_METRICS:
         raise HttpError(422, "排名口径只能是 value（总量）、yoy（增速）或 completion（完成率）")
-    if indicator not in {i.code for i in Indicator.objects.all()}:
+    if indicator not in {i.code for i in Indicator.objects.exclude(source=Indicator.Source.MODULE)}:
         raise HttpError(422, f"未知指标“{indicator}”")
     try:
         rows = selectors.region_ranking(

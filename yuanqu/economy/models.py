@@ -13,6 +13,9 @@ class Indicator(models.Model):
     class Source(models.TextChoices):
         COMPUTED = "computed", "由企业报表汇总计算"
         ENTERED = "entered", "录入（部门发布数）"
+        # A module's own figure with a target in the targets table (签约项目数, 新增收储土地 …):
+        # computed by its module, not listed in the economy's indicator table.
+        MODULE = "module", "模块指标（由业务模块计算）"
 
     class Kind(models.TextChoices):
         LEVEL = "level", "总量"

@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Field, Q
 
 from yuanqu.accounts.models import AuthUser
+from yuanqu.core.modules import land_areas
 from yuanqu.core.periods import Period
 from yuanqu.core.wording import convert_amount
 from yuanqu.economy import formulas
@@ -232,7 +233,8 @@ class ReportCache:
 
     def indicators(self) -> list[Indicator]:
         if self._indicators is None:
-            self._indicators = list(Indicator.objects.all())
+            # Module indicators (签约项目数 …) only carry targets; their modules compute them.
+            self._indicators = list(Indicator.objects.exclude(source=Indicator.Source.MODULE))
         return self._indicators
 
     def targets(self, park: Park, year: int) -> dict[int, Target]:
@@ -1129,17 +1131,21 @@ def mu_jun_evaluation(
     reports = cache.report_set(park, Period(year, month)).rows
     values: dict[str, dict[str, Decimal | None]] = {}
     meta: dict[str, tuple[str, Decimal | None]] = {}
+    # The land module's parcels replace the registry's area where it knows one (a provider
+    # registered in ModuleSpec.land_area; DECISIONS.md).
+    provided = land_areas([r.enterprise_id for r in reports])
     for r in reports:
         e = r.enterprise
+        land = provided.get(e.pk, e.land_area_mu)
         revenue = to_wan(r.revenue_ytd, r.unit)
         tax = to_wan(r.tax_paid_ytd, r.unit)
         values[e.credit_code] = {
-            "tax_per_mu": formulas.per_mu(tax, e.land_area_mu),
-            "revenue_per_mu": formulas.per_mu(revenue, e.land_area_mu),
+            "tax_per_mu": formulas.per_mu(tax, land),
+            "revenue_per_mu": formulas.per_mu(revenue, land),
             "revenue_per_kwh": formulas.revenue_per_kwh(revenue, r.electricity_ytd),
             "revenue_per_capita": formulas.per_capita(revenue, r.employees),
         }
-        meta[e.credit_code] = (e.name, e.land_area_mu)
+        meta[e.credit_code] = (e.name, land)
     benchmarks = formulas.mu_jun_benchmarks(values)
     scores = {
         k: formulas.mu_jun_score(v, benchmarks, weights or formulas.MU_JUN_DEFAULT_WEIGHTS)

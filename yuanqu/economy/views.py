@@ -515,7 +515,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _ranking_context(request: HttpRequest, params: Params) -> dict[str, Any]:
-    indicators = list(Indicator.objects.all())
+    indicators = list(Indicator.objects.exclude(source=Indicator.Source.MODULE))
     by_code = {i.code: i for i in indicators}
     code = request.GET.get("rank", DEFAULT_INDICATOR)
     if code not in by_code:
