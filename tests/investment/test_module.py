@@ -21,8 +21,8 @@ INVESTMENT = (
 )
 LAND = (
     "2022年，在各方共同努力下，园区新增收储土地326.8亩，已与属地政府签订土地收储协议，正全速推进"
-    "征收244.5亩土地，现有成熟可供用地约278亩。已组织5宗土地出让材料，其中3宗已出让，面积约221亩，"
-    "交易金额5330万元。"
+    "征收244.5亩土地，现有成熟可供用地约224亩。已组织5宗土地出让材料，其中4宗已出让，面积约275亩，"
+    "交易金额6670万元。"
 )
 SHORTFALL = (
     "招大引强短板明显，今年共引进了12个项目，项目数量是达标了，但投资额最大的才8.5亿元，没有超10亿元"
@@ -91,7 +91,7 @@ def test_annual_paragraphs_and_shortfall_every_x_filled(demo):
     assert {"12个", "35.13亿元", "10个", "29亿元"} <= {
         f.figure for f in sections["investment"].figures
     }
-    assert {"326.8亩", "244.5亩", "278亩", "5宗", "3宗", "221亩", "5330万元"} <= {
+    assert {"326.8亩", "244.5亩", "224亩", "5宗", "4宗", "275亩", "6670万元"} <= {
         f.figure for f in sections["land"].figures
     }
 
@@ -128,9 +128,9 @@ def test_cli_api_and_report_agree(demo):
     assert api.status_code == 200 and api.json() == inv
     land = json.loads(_cli("land", park="DEMO", year=2022, json=True))
     assert land["reserved"]["area_mu"] == "326.8" and land["expropriating"]["area_mu"] == "244.5"
-    assert land["available"]["area_mu"] == "277.65"
-    assert (land["dossiers"]["count"], land["dossiers_sold"]["count"]) == ("5", "3")
-    assert (land["dossiers_sold"]["area_mu"], land["dossiers_sold"]["amount"]) == ("221.18", "5330")
+    assert land["available"]["area_mu"] == "224.05"
+    assert (land["dossiers"]["count"], land["dossiers_sold"]["count"]) == ("5", "4")
+    assert (land["dossiers_sold"]["area_mu"], land["dossiers_sold"]["amount"]) == ("274.78", "6670")
     api = client_for("leader").get("/api/v1/land/summary", {"park": "DEMO", "year": 2022})
     assert api.status_code == 200 and api.json() == land
     idle = client_for("leader").get(
@@ -170,7 +170,7 @@ def test_pages_show_the_same_figures(demo):
     detail = c.get(f"/investment/leads/{lead.pk}/").content.decode()
     assert "投资方调整战略布局" in detail and "2022-08-15" in detail
     ledger = c.get("/land/", {"park": "DEMO", "year": 2022}).content.decode()
-    assert "326.8" in ledger and "277.65" in ledger and "5330" in ledger
+    assert "326.8" in ledger and "224.05" in ledger and "6670" in ledger
     only = c.get(
         "/land/", {"park": "DEMO", "year": 2022, "status": "expropriating"}
     ).content.decode()

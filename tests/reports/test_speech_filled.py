@@ -20,6 +20,7 @@ PCT = r"\d+\.\d%"
 GROWTH = r"(?:增长|下降)\d+\.\d%"
 N = r"\d+"
 CN = r"[一两三四五六七八九十]+"
+MU = r"\d+(?:\.\d+)?亩"
 
 # (a fragment of the reference sentence with X, the pattern of our filled sentence)
 SENTENCES: list[tuple[str, str]] = [
@@ -50,7 +51,19 @@ SENTENCES: list[tuple[str, str]] = [
         '根据年初我们提出的"X"的发展蓝图，2022年我们要实现规上工业总产值X亿元，但实际上只有约X亿元',
         rf"根据年初我们提出的“[^”]+”的发展蓝图，2022年我们要实现规上工业总产值{YI}，但实际上只有约{YI}",
     ),
+    (
+        "今年共引进了X个项目，项目数量是达标了，但投资额最大的才X亿元，没有超X亿元的项目",
+        rf"今年共引进了{N}个项目，项目数量是达标了，但投资额最大的才{YI}，没有超{YI}的项目",
+    ),
+    (
+        "极少数干部职工还存在工作上不主动、不担当、敷衍了事的问题",
+        "极少数干部职工还存在工作上不主动、不担当、敷衍了事的问题，工作质量不高，全年到期督办事项",
+    ),
+    ("打造百亿级工业园区的关键之年", r"是我们实现“[^”]+”目标的关键之年"),
 ]
+# The literals of the reference page (两个, 四大, 3宗) must not be what our text says only by
+# chance: the demo's counts differ where the data allow (三个 policy-finance projects, 4宗 sold).
+DIFFERENT_FROM_REFERENCE = ["申报了三个政策性开发性金融工具项目", "其中4宗已出让"]
 
 
 def test_the_reference_page_is_what_these_pairs_were_taken_from():
@@ -73,8 +86,17 @@ def test_every_x_of_the_speech_is_filled_from_data(demo_db):
         found = re.search(pattern, text)
         assert found, f"not filled: {reference}"
         # every number of the filled sentence is a recorded figure (or a year / month label)
-        for number in re.findall(r"\d+(?:\.\d+)?(?:亿元|万元|%|个)", found.group(0)):
+        for number in re.findall(r"\d+(?:\.\d+)?(?:亿元|万元|%|个|亩|宗)", found.group(0)):
             if number.endswith("个") and not any(number in f for f in figures):
                 pytest.fail(f"{number} in “{found.group(0)}” is not in the 数据来源 table")
             if not number.endswith("个"):
                 assert any(number in f for f in figures), (number, found.group(0))
+
+
+def test_the_demo_counts_differ_from_the_reference_literals(demo_db):
+    from yuanqu.registry.models import Park
+    from yuanqu.reports import services
+
+    text = services.annual_report(park=Park.objects.get(code="DEMO"), year=2022).text()
+    for phrase in DIFFERENT_FROM_REFERENCE:
+        assert phrase in text, phrase

@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 from decimal import ROUND_FLOOR, Decimal
 
+from yuanqu.core.wording import cn_count
 from yuanqu.investment import selectors
 from yuanqu.investment.selectors import InvestmentSummary
 from yuanqu.reports.engine import (
@@ -22,12 +23,12 @@ from yuanqu.reports.engine import (
     Section,
     SectionContext,
     Var,
+    register_outlook,
     register_section,
     register_shortfall,
 )
 
 METHOD = "招商项目库：签约日期在本年的项目，协议总投资之和（美元项目按签约日汇率折算）"
-CN_NUMBERS = "零一二三四五六七八九十"
 
 
 def period_end(ctx: SectionContext) -> dt.date:
@@ -90,15 +91,11 @@ def ctx_pct(value: Decimal | int, target: Decimal) -> str:
     return pct_str(Decimal(value) / target * 100)
 
 
-def cn_count(n: int) -> str:
-    return CN_NUMBERS[n] if 0 <= n <= 10 else str(n)
-
-
 @register_section(
     "annual",
     30,
     key="investment",
-    title="招商引资",
+    title="招商引资取得新成果",
     group="achievements",
     template="annual/investment.j2",
     variables={
@@ -166,7 +163,9 @@ def investment(ctx: SectionContext) -> Section | None:
         n for n in ctx.park.clusters.order_by("id").values_list("name", flat=True) if n not in names
     ]
     if names:
-        v["investment_park_clusters"] = Label("、".join(names) + cn_count(len(names)) + "大")
+        v["investment_park_clusters"] = Label(
+            "、".join(names) + cn_count(len(names)) + "大"
+        )  # 两大, 四大
     return ctx.section(**v)
 
 
@@ -270,3 +269,42 @@ def investment_monthly(ctx: SectionContext) -> Section | None:
             method="期末处于意向（储备）阶段的项目",
         ),
     )
+
+
+@register_outlook(
+    "annual",
+    30,
+    key="investment_targets",
+    template=(
+        "招商引资力争{% if investment_next_count %}签约引进项目{{ investment_next_count }}{% endif %}"
+        "{% if investment_next_count and investment_next_amount %}、{% endif %}"
+        "{% if investment_next_amount %}协议总投资{{ investment_next_amount }}{% endif %}。"
+    ),
+    variables={
+        "investment_next_count": "下一年签约项目个数目标，如“12个”；没有时为空",
+        "investment_next_amount": "下一年签约项目协议总投资目标（亿元）；没有时为空",
+    },
+)
+def next_year_targets(ctx: SectionContext) -> list[Rendered]:
+    """下一年工作安排: next year's signing targets (the module's rows of the targets table)."""
+    year = ctx.year + 1
+    count = selectors.module_target(park=ctx.park, year=year, code=selectors.TARGET_COUNT)
+    amount = selectors.module_target(park=ctx.park, year=year, code=selectors.TARGET_AMOUNT)
+    if count is None and amount is None:
+        return []
+    period, method = f"{year}年", "年度目标（目标表，招商引资）"
+    return [
+        ctx.render_part(
+            "annual/outlook_investment_targets.inline",
+            investment_next_count=""
+            if count is None
+            else ctx.count(
+                int(count), "个", indicator="下一年签约项目目标", period=period, method=method
+            ),
+            investment_next_amount=""
+            if amount is None
+            else ctx.planned_amount(
+                amount, indicator="下一年签约项目协议总投资目标", period=period, method=method
+            ),
+        )
+    ]

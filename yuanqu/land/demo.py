@@ -2,7 +2,8 @@
 
 DEMO 2022 has the speech's (五) shape: 326.8亩 newly reserved (three agreements signed in
 2022), 244.5亩 under expropriation at year end, about 278亩 of unsold 净地, five parcels with
-their sale dossiers in 2022 of which three sold (221.18亩, 5,330万元) — one entered in 公顷.
+their sale dossiers in 2022 of which four sold (274.78亩, 6,670万元) — one entered in 公顷. (The
+reference speech says “其中3宗已出让”: the demo sells four, so a count written as a literal shows.)
 The sold parcels are linked to the enterprises and key projects built on them (the projects
 demo's XM0007 and XM0012; earlier sales for XM0003 and XM0006). A parcel sold in 2021 and not
 started is 闲置 from 2023-06-30. DEMO2–DEMO4 get a few parcels. Fixed figures, no "today".
@@ -121,8 +122,13 @@ DEMO_PARCELS = (
         "经二路东侧工业地块",
         "53.6",
         "mu",
-        [("reserved", d(2021, 12, 6)), ("dossier", d(2022, 10, 12)), ("listed", d(2022, 12, 20))],
-        None,
+        [
+            ("reserved", d(2021, 12, 6)),
+            ("dossier", d(2022, 10, 12)),
+            ("listed", d(2022, 12, 5)),
+            ("sold", d(2022, 12, 28)),
+        ],
+        ("listing", "1340", d(2023, 4, 1)),
         None,
     ),
     (

@@ -24,7 +24,7 @@ MODULE = ModuleSpec(
         ExportKind("parcel-events", "宗地环节", "yuanqu.land.exporters:export_events"),
     ),
     report_sections=("yuanqu.land.report_sections",),
-    demo_parts=(DemoPart("land", "1", "yuanqu.land.demo:load_land", 45),),
+    demo_parts=(DemoPart("land", "2", "yuanqu.land.demo:load_land", 45),),
     cockpit_cards=(
         CockpitCard(
             "land-available", "成熟可供用地与闲置土地", "yuanqu.land.cockpit:land_card", 40

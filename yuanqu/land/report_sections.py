@@ -15,7 +15,14 @@ from yuanqu.core.wording import fmt_decimal, round_half_up, wan_yuan
 from yuanqu.investment.report_sections import period_end
 from yuanqu.land import selectors
 from yuanqu.land.selectors import LandSummary
-from yuanqu.reports.engine import Fig, Section, SectionContext, register_section
+from yuanqu.reports.engine import (
+    Fig,
+    Rendered,
+    Section,
+    SectionContext,
+    register_outlook,
+    register_section,
+)
 
 LEDGER = "宗地台账：各宗地环节日期"
 
@@ -53,7 +60,7 @@ def wan(ctx: SectionContext, value: Decimal, *, indicator: str, method: str) -> 
     "annual",
     40,
     key="land",
-    title="载体开发",
+    title="载体开发干出新业绩",
     group="achievements",
     template="annual/land.j2",
     variables={
@@ -178,3 +185,33 @@ def land_monthly(ctx: SectionContext) -> Section | None:
         else "",
         land_m_idle_area=mu(ctx, s.idle.area_mu, indicator="闲置土地面积", method=LEDGER),
     )
+
+
+@register_outlook(
+    "annual",
+    40,
+    key="land_targets",
+    template="计划新增收储土地{{ land_next_reserved }}。",
+    variables={"land_next_reserved": "下一年新增收储土地目标（亩）"},
+)
+def next_year_targets(ctx: SectionContext) -> list[Rendered]:
+    """下一年工作安排: next year's land-reserve target (the module's row of the targets table)."""
+    from yuanqu.investment.selectors import module_target
+
+    year = ctx.year + 1
+    area = module_target(park=ctx.park, year=year, code="land_reserved_area")
+    if area is None:
+        return []
+    return [
+        ctx.render_part(
+            "annual/outlook_land_targets.inline",
+            land_next_reserved=ctx.quantity(
+                area,
+                "亩",
+                indicator="下一年新增收储土地目标",
+                period=f"{year}年",
+                method="年度目标（目标表，土地）",
+                places=0 if area == area.to_integral_value() else 1,
+            ),
+        )
+    ]
