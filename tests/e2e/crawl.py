@@ -83,6 +83,9 @@ class Visit:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     charts: int = 0
+    requested: str = (
+        ""  # the URL asked for (a navigation entry may redirect: 本企业诉求 → its page)
+    )
 
 
 class WatchedPage:
@@ -147,7 +150,7 @@ class WatchedPage:
         if status < 400:
             charts = self.page.evaluate(CHART_COUNT)
             problems += self.page.evaluate(CHART_PROBLEMS)
-        return Visit(self.page.url, status, problems, time.monotonic() - t0, charts)
+        return Visit(self.page.url, status, problems, time.monotonic() - t0, charts, url)
 
     def links(self, scope: str = "main") -> list[str]:
         return self.page.evaluate(LINKS, scope)

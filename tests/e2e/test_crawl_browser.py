@@ -43,7 +43,7 @@ def _crawl_role(browser, base: str, role: str) -> tuple[list[str], str]:
         visits, nav = crawl(watched, max_patterns=MAX_PATTERNS)
         failures = [f"{role} {v.url}: {p}" for v in visits for p in v.problems]
         failures += [f"{role} {v.url}: HTTP {v.status}" for v in visits if v.status >= 400]
-        visited = {v.url.split("?")[0] for v in visits}
+        visited = {u.split("?")[0] for v in visits for u in (v.url, v.requested) if u}
         failures += [
             f"{role}: nav entry {u} not opened" for u in nav if u.split("?")[0] not in visited
         ]

@@ -280,31 +280,48 @@ def to_docx(
 
 
 def summary_docx(report: Report) -> bytes:
-    """数据摘要: every figure the speech uses on one page — a compact table of figure,
-    indicator and period (the method is in the full 数据来源 appendix)."""
+    """数据摘要: every figure the speech uses on one A4 page — two columns of 序号, 指标 and
+    数字; a figure of another period than the report's names it beside the indicator (the
+    method is in the full 数据来源 appendix)."""
+    from docx.shared import Mm, Pt
+
     doc = OfficialDocument(
         title=f"{report.title}数据摘要", author="yuanqu 园区经济运行与项目管理平台"
     )
     doc.title(f"{report.title}数据摘要")
-    doc.subtitle(report.subtitle)
-    rows = [[str(i), f.indicator, f.figure, f.period] for i, f in enumerate(report.figures, 1)]
+    default = f"{report.year}年"
+    doc.subtitle(f"（期间为{default}，另注者除外；共{len(report.figures)}项）")
+    items = [
+        [
+            str(i),
+            f.indicator if f.period == default else f"{f.indicator}（{f.period}）",
+            f.figure,
+        ]
+        for i, f in enumerate(report.figures, 1)
+    ]
+    half = (len(items) + 1) // 2
+    rows = [
+        left + (items[half + n] if half + n < len(items) else ["", "", ""])
+        for n, left in enumerate(items[:half])
+    ]
     table = doc.table(
-        ["序号", "指标", "数字", "期间"], rows, [12, 92, 32, 24], numbered=False, font_size_pt=8
+        ["序号", "指标", "数字"] * 2,
+        rows,
+        [7, 56, 20, 7, 56, 20],
+        numbered=False,
+        font_size_pt=7.5,
     )
     # One page: narrow margins and tight rows (the appendix of the full report keeps the
     # 公文 layout; this sheet is a speaker's crib).
-    from docx.shared import Mm, Pt
-
     section = doc.document.sections[0]
-    section.top_margin = section.bottom_margin = Mm(15)
-    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(12)
+    section.left_margin = section.right_margin = Mm(14)
     for row in table.rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.line_spacing = Pt(10)
-                paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = (
-                    Pt(0)
-                )
+                paragraph.paragraph_format.line_spacing = Pt(9)
+                paragraph.paragraph_format.space_before = Pt(0)
+                paragraph.paragraph_format.space_after = Pt(0)
     return doc.to_bytes()
 
 
