@@ -7,6 +7,7 @@ requests and benefits, `enterprise=True`), staff the request desk.
 from yuanqu.core.modules import (
     CockpitCard,
     DemoPart,
+    EnterprisePanel,
     ExportKind,
     ModuleSpec,
     NavEntry,
@@ -53,4 +54,13 @@ MODULE = ModuleSpec(
         ),
     ),
     departments=(("YSB", "营商办"),),
+    enterprise_panels=(
+        EnterprisePanel(
+            "service",
+            "企业诉求与惠企政策",
+            "yuanqu.service_requests.views:enterprise_panel",
+            "service_requests/_panel_enterprise.html",
+            40,
+        ),
+    ),
 )

@@ -415,3 +415,33 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def enterprise_panel(enterprise: Enterprise, user: Any) -> dict[str, Any] | None:
+    """The enterprise page's (一企一档) 企业诉求与惠企政策 panel: its latest requests with their
+    status and its benefits by year; None when it has neither. Asked only for a reader of the
+    enterprise (staff of its park, or its own users)."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import ExtractYear
+
+    from yuanqu.service_requests.models import BenefitPayment
+
+    requests = list(
+        ServiceRequest.objects.filter(enterprise=enterprise)
+        .select_related("category", "department")
+        .order_by("-received_on", "-id")[:10]
+    )
+    benefits = list(
+        BenefitPayment.objects.filter(enterprise=enterprise)
+        .annotate(year=ExtractYear("paid_on"))
+        .values("year")
+        .annotate(amount=Sum("amount"), count=Count("id"))
+        .order_by("-year")
+    )
+    if not requests and not benefits:
+        return None
+    return {
+        "requests": requests,
+        "benefits": benefits,
+        "staff": policy.reads_park_wide(user),
+    }
