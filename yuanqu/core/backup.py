@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 # Platform apps that hold no data of the park: the task queue and its heartbeats, the data
 # version counter and the cached pages (rebuilt after a restore), sessions.
@@ -117,6 +117,11 @@ def restore_backup(path: Path) -> int:
             except OSError as exc:
                 raise ValueError(f"{path} 不是 yuanqu backup 生成的备份：{exc}") from exc
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Rows written earlier in an enclosing transaction leave deferred foreign-key
+                # checks pending, and PostgreSQL refuses to TRUNCATE under them: run them now.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(plain), verbosity=0)
     media = Path(settings.MEDIA_ROOT)
