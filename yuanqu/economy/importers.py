@@ -211,6 +211,43 @@ class EnterpriseRef:
     name: str
     park: Park
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A plain tuple: a slots dataclass pickles through Python-level __getstate__ (see
+        # ReportRow.__reduce__).
+        return (EnterpriseRef, (self.pk, self.park_id, self.name, self.park))
+
+
+# One tuple object per distinct set of figure names, so that pickle writes it once per chunk.
+_VALUE_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _report_row(
+    record: Any,
+    credit_code: str,
+    name: str,
+    year: int,
+    month: int,
+    keys: tuple[str, ...],
+    values: tuple[str, ...],
+    unit: str,
+    extra: dict[str, dict[str, str]],
+    correction: bool,
+    enterprise: EnterpriseRef | None,
+    park: Park | None,
+) -> ReportRow:
+    return ReportRow(
+        record,
+        credit_code,
+        name,
+        Period(year, month),
+        dict(zip(keys, map(Decimal, values), strict=True)),
+        unit,
+        extra,
+        correction,
+        enterprise,
+        park,
+    )
+
 
 @dataclass(slots=True)
 class ReportRow:
@@ -226,6 +263,31 @@ class ReportRow:
     correction: bool
     enterprise: EnterpriseRef | None = None
     park: Park | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (the engine's spool between checking and writing) as a tuple of plain
+        values, figures as their exact text: a slots dataclass pickles through a Python-level
+        `__getstate__` and each Decimal through its own reduce — about 15 % of a large
+        import's time (issue 16); this is ~10× faster and gives back equal rows."""
+        keys = tuple(self.values)
+        keys = _VALUE_KEYS.setdefault(keys, keys)
+        return (
+            _report_row,
+            (
+                self.record,
+                self.credit_code,
+                self.name,
+                self.period.year,
+                self.period.month,
+                keys,
+                tuple(map(str, self.values.values())),
+                self.unit,
+                self.extra,
+                self.correction,
+                self.enterprise,
+                self.park,
+            ),
+        )
 
 
 @register

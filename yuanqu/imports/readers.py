@@ -1789,6 +1789,14 @@ class Record:
     hidden: bool = False  # the row is hidden in the file (imported all the same)
     has_error: bool = False  # a field's cell is a CellError (#N/A …, formula without result)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A plain tuple: a slots dataclass pickles through a Python-level __getstate__, and
+        # the import engine spools hundreds of thousands of records (issue 16).
+        return (
+            Record,
+            (self.sheet, self.row, self.values, self.cells, self.raw, self.hidden, self.has_error),
+        )
+
 
 # Rows that end a table: notes and the signature block of the official forms. "注" needs a
 # colon, a digit or a list mark after it: 注塑科技有限公司 is an enterprise, not a note.
