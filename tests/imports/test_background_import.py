@@ -226,12 +226,17 @@ def test_a_task_run_again_after_its_import_finished_does_nothing(
     assert EnterpriseReport.objects.filter(year=2025).count() == 150
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_run_whose_record_was_claimed_again_writes_nothing(
     client, demo_registry, background, run_tasks, tmp_path, checkpoint
 ):
     """A run taken for dead while still alive (its heartbeat late): the record is claimed by
-    the task's next run, and the first run, reaching its write transaction, writes nothing."""
+    the task's next run, and the first run, reaching its write transaction, writes nothing.
+
+    The claim comes from another connection, as the next run's would: on PostgreSQL the first
+    run is inside its one-pass transaction by then (engine._import_in_one_pass), and finds the
+    claim when it locks the record before the commit (transactional test: the other
+    connection sees the committed upload)."""
     login_client(client, "jingfa")
     pk = upload(client, report_file(tmp_path))
     run_tasks()
@@ -240,7 +245,9 @@ def test_a_run_whose_record_was_claimed_again_writes_nothing(
 
     def taken_over(record):
         if not claims:
-            claims.append(services.import_claim(record_id=record.pk))
+            claims.append(
+                job_progress.in_own_connection(lambda: services.import_claim(record_id=record.pk))
+            )
 
     checkpoint("staged", taken_over)
     run_tasks()

@@ -719,11 +719,8 @@ class EnterpriseReportImporter(PeriodSliceImporter):
     def _resolve(self, rows: list[ReportRow]) -> list[ReportRow]:
         """Duplicates inside the file, and each row's enterprise and park (or an error)."""
         codes: list[Any] = list({r.credit_code for r in rows} - self.created.keys())
-        sql = (
-            f"SELECT credit_code, id, park_id, name FROM {_table(Enterprise)} "
-            f"WHERE credit_code IN ({_marks(codes)})"
-        )
-        params = list(codes)
+        where, params = _keys_in("credit_code", codes)
+        sql = f"SELECT credit_code, id, park_id, name FROM {_table(Enterprise)} WHERE {where}"
         if self.enterprise_submission:
             sql += " AND id = %s"
             params.append(self.ctx.user.enterprise_id)
@@ -811,12 +808,13 @@ class EnterpriseReportImporter(PeriodSliceImporter):
             return {}  # a first import of these months: nothing stored to compare with
         years = list({y for y, _ in periods})
         months = list({m for _, m in periods})
-        sql = (
-            f"SELECT * FROM {_table(EnterpriseReport)} "
-            f"WHERE enterprise_id IN ({_marks(ids)}) AND year IN ({_marks(years)}) "
-            f"AND month IN ({_marks(months)})"
-        )
-        params: list[Any] = [*ids, *years, *months]
+        params: list[Any] = []
+        where = []
+        for column, values in (("enterprise_id", ids), ("year", years), ("month", months)):
+            clause, bound = _keys_in(column, values)
+            where.append(clause)
+            params += bound
+        sql = f"SELECT * FROM {_table(EnterpriseReport)} WHERE {' AND '.join(where)}"
         if self.record is not None and self.record.pk:
             sql += " AND (import_record_id IS NULL OR import_record_id <> %s)"
             params.append(self.record.pk)
@@ -994,8 +992,13 @@ def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _marks(values: list[Any]) -> str:
-    return ", ".join(["%s"] * len(values))
+def _keys_in(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """`column IN (…)` for a chunk's keys, with its parameters. On PostgreSQL one array
+    parameter (`= ANY(%s)`): psycopg splits a query client-side at every placeholder, which
+    for thousands of keys per chunk cost more than the lookup itself (issue 16)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

@@ -15,6 +15,12 @@ import), then works in two phases:
    not the minutes a large file takes to read and check): other users keep logging in and
    saving meanwhile. A killed process leaves the data as it was in either phase.
 
+On PostgreSQL, streaming kinds skip the staging (`_import_in_one_pass`): each chunk is
+checked and written at once inside one transaction open for the whole file, rolled back on
+any error or when nothing changed. MVCC keeps that transaction from blocking anyone, so the
+staging's spool and repeated lookups would only cost time (issue 16: about half of a large
+import).
+
 Two ways to write, one outcome:
 
 - small kinds (parks, enterprises, targets …) collect their rows, then `check_all`, `plan`
@@ -36,6 +42,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -703,6 +710,11 @@ def run_import(
                     )
             preview.kind = record.kind = kind
             importer_cls = get_importer(kind)
+            if importer_cls.streaming and not dry_run and _writes_while_reading():
+                _import_in_one_pass(
+                    importer_cls(ctx), path, preview, record, started, attempt, on_phase
+                )
+                return preview
             if importer_cls.streaming:
                 spool = cleanup.enter_context(_Spool()) if not dry_run else None
                 _stage_streaming(importer_cls(ctx), path, preview, record, spool)
@@ -824,6 +836,100 @@ def _stage_streaming(
         if progress:
             progress(preview.rows_read, preview.rows_read)  # every row read: 100 %
         importer.finish(preview, write=False)
+
+
+def _writes_while_reading() -> bool:
+    """Whether streaming imports write each chunk as it is checked, in one transaction open
+    for the whole file (PostgreSQL), instead of staging the file and writing it afterwards.
+
+    Why two ways: staging exists for SQLite, whose one write lock would keep every other user
+    from writing for as long as the file takes to read (BENCHMARKS.md, "Write lock"). Under
+    PostgreSQL's MVCC an open import transaction blocks no reader and no other writer
+    (tests/imports/test_staging.py), so the staging's costs — spooling every row to a file and
+    repeating each chunk's lookups in the write phase, about half of a large import (issue 16)
+    — buy nothing there. Both ways run the same checks and commit all or nothing.
+    """
+    from django.db import connection
+
+    return connection.vendor == "postgresql" and getattr(settings, "YUANQU_IMPORT_ONE_PASS", True)
+
+
+class _Rollback(Exception):
+    """Ends the one-pass transaction without writing: errors, or nothing changed."""
+
+
+def _import_in_one_pass(
+    importer: Importer,
+    path: Path,
+    preview: Preview,
+    record: ImportRecord,
+    started: float,
+    attempt: str,
+    on_phase: Callable[[str], None] | None,
+) -> None:
+    """A streaming import on PostgreSQL (`_writes_while_reading`): read, check and write chunk
+    by chunk inside one transaction. Each chunk is written only while the file is clean so far
+    (`feed(write=True)`); after an error the rest is still checked — every problem in one pass
+    — and everything is rolled back, as it is when nothing changed. The record is locked and
+    its ownership checked at the end, before the commit: a run taken over meanwhile
+    (`Superseded`) writes nothing. Progress reports go through a connection of their own
+    (`progress.Reporter`), so others see them although this transaction is open.
+    """
+    ctx = importer.ctx
+    progress = ctx.progress
+
+    def cleaned() -> Iterator[Any]:
+        for item in read_records(importer, path):
+            preview.rows_read += 1
+            row = importer.clean(item)
+            if row is not None:
+                yield row
+            if progress and preview.rows_read % 1000 == 0:
+                progress(preview.rows_read, ctx.rows_estimate)
+
+    try:
+        with transaction.atomic(), _fewer_collections(), one_pass():
+            importer.begin(preview, record)
+            for chunk in iter_chunks(cleaned(), importer.chunk_size):
+                importer.feed(chunk, preview, write=True)
+                _checkpoint("staging", record)
+            if progress:
+                progress(preview.rows_read, preview.rows_read)  # every row read: 100 %
+            importer.finish(preview, write=True)
+            _take_issues(preview, ctx)
+            record.status = _outcome(preview, False)
+            if record.status != ImportRecord.Status.COMMITTED:
+                raise _Rollback
+            _checkpoint("staged", record)
+            if on_phase is not None:
+                on_phase("writing")
+            _owner_check(record, attempt)
+            _checkpoint("writing", record)
+            versions.changed()
+            _finish_record(record, preview, started)
+    except _Rollback:
+        _save_outcome(record, preview, started, attempt)
+        return
+    preview.committed = True
+
+
+_ONE_PASS: ContextVar[bool] = ContextVar("yuanqu_import_one_pass", default=False)
+
+
+@contextmanager
+def one_pass() -> Iterator[None]:
+    """Marks the one-pass write transaction (see `in_one_pass`)."""
+    token = _ONE_PASS.set(True)
+    try:
+        yield
+    finally:
+        _ONE_PASS.reset(token)
+
+
+def in_one_pass() -> bool:
+    """Inside a one-pass import's transaction: what is written on its connection stays
+    invisible to others until the commit (progress goes through its own connection)."""
+    return _ONE_PASS.get()
 
 
 class _Spool:

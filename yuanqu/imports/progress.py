@@ -3,19 +3,26 @@
 In the database, so every app server's page sees it: the task running the import
 (`yuanqu.imports.tasks`) writes it in short transactions of its own while the file is read,
 checked and staged — possible because no write transaction is open then (`imports.engine`) —
-and marks 写入中 just before the one short write transaction. `progress_at` doubles as the
+and marks 写入中 just before the one short write transaction. A one-pass import (PostgreSQL)
+reads inside its transaction: its reports go through a connection of their own. `progress_at` doubles as the
 job's sign of life; the worker's heartbeat (`yuanqu.jobs`) is what recovery goes by.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TypedDict
+from typing import TypedDict, TypeVar
 
+from django.db import connections
 from django.utils import timezone
 
+from yuanqu.imports.engine import in_one_pass
 from yuanqu.imports.models import ImportRecord, ProgressStage
+
+T = TypeVar("T")
 
 # The import task writes progress at most this often (the engine reports every 1,000 rows).
 WRITE_EVERY_SECONDS = 1.0
@@ -63,10 +70,19 @@ class Reporter:
         self.attempt = attempt
         self._last = 0.0
 
-    def _write(self, **fields: object) -> None:
-        ImportRecord.objects.filter(
+    def _update(self, **fields: object) -> int:
+        return ImportRecord.objects.filter(
             pk=self.record_id, attempt=self.attempt, status=ImportRecord.Status.RUNNING
         ).update(progress_at=timezone.now(), **fields)
+
+    def _write(self, **fields: object) -> None:
+        # A one-pass import (PostgreSQL) reads inside its write transaction, which would hide
+        # this write from every page until the commit: written through a connection of its
+        # own. Should that connection not see the record (everything inside one outer
+        # transaction, as in a test), written on the import's own connection after all.
+        if in_one_pass() and in_own_connection(lambda: self._update(**fields)):
+            return
+        self._update(**fields)
 
     def __call__(self, rows: int, estimate: int | None) -> None:
         now = time.monotonic()
@@ -78,6 +94,28 @@ class Reporter:
     def phase(self, name: str) -> None:
         if name == "writing":
             self._write(progress_stage=ProgressStage.WRITING)
+
+
+def in_own_connection(work: Callable[[], T]) -> T:
+    """Run `work` on a database connection of its own (a short-lived thread: Django's
+    connections are per thread), committed at once; returns what `work` returns."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="yuanqu-import-progress")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 def last_seen(record: ImportRecord) -> datetime:
