@@ -283,6 +283,11 @@ def partition_all(
     if blocked:
         raise PartitionError("无法分区：" + "；".join(blocked))
     with transaction.atomic(), connection.cursor() as cursor:
+        # An enclosing transaction may hold deferred foreign-key checks on these rows, and
+        # PostgreSQL drops or moves no table under pending ones: run them now (they stay
+        # deferred for the rest of the transaction).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for state in before:
             if not state.partitioned:
                 _convert(cursor, state.table, state.missing)
