@@ -220,6 +220,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "YUANQU_PG_OPTIONS", "-c random_page_cost=1.1"
     )
 
+# A PostgreSQL read replica for the dashboards (docs/deploy.md, "More than one machine"): only
+# the read-only views marked `core.replica.reads_from_replica` read there, and never who is
+# logged in; every write goes to the primary. Tests mirror it onto the default database.
+if os.environ.get("YUANQU_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["YUANQU_REPLICA_DATABASE_URL"], conn_max_age=60
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["yuanqu.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
