@@ -1,10 +1,12 @@
 """Two app servers, one PostgreSQL (docs/deploy.md, “More than one machine”): a user logged in
 through one is logged in on the other (signed-cookie sessions, the same SECRET_KEY: nothing
 kept in a process), and a change made through one is seen through the other at once (the data
-and the data version live in the database; page caches are keyed by that version).
+and the data version live in the database; page caches are keyed by that version). Both share
+the page cache through Redis (YUANQU_CACHE_URL): a report preview built by one is served by the
+other from there.
 
 Runs in the suite's PostgreSQL pass (it needs the server at 127.0.0.1:5432 and makes its own
-database); on a laptop without PostgreSQL it skips."""
+database, and Redis at 127.0.0.1:6379); on a laptop without them it skips."""
 
 from __future__ import annotations
 
@@ -59,6 +61,11 @@ def two_servers(tmp_path_factory) -> Iterator[tuple[str, str]]:
         pytest.skip("runs in the PostgreSQL pass of the suite (YUANQU_DATABASE_URL=postgres://…)")
     ready = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"], check=False)
     require(ready.returncode == 0, "PostgreSQL is not listening on 127.0.0.1:5432")
+    # The page cache shared through Redis, as on several machines (docs/deploy.md).
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        redis_up = probe.connect_ex(("127.0.0.1", 6379)) == 0
+    require(redis_up, "Redis is not listening on 127.0.0.1:6379")
     name = f"yuanqu_two_{uuid.uuid4().hex[:8]}"
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c"]
     subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
@@ -70,6 +77,9 @@ def two_servers(tmp_path_factory) -> Iterator[tuple[str, str]]:
         "YUANQU_VAR_DIR": str(var),
         "YUANQU_DEBUG": "0",
         "YUANQU_TASKS_BACKEND": "immediate",
+        "YUANQU_CACHE_URL": "redis://127.0.0.1:6379/0",
+        "YUANQU_CACHE_PREFIX": name,  # this run's keys only
+        "YUANQU_SERVER_TIMING_DB": "1",  # each response says how many queries it made
     }
     manage = [sys.executable, "manage.py"]
     servers: list[subprocess.Popen[bytes]] = []
@@ -107,6 +117,12 @@ def two_servers(tmp_path_factory) -> Iterator[tuple[str, str]]:
         for server in servers:
             server.wait(timeout=30)
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
+        import redis
+
+        store = redis.Redis(host="127.0.0.1", port=6379, db=0)
+        stale = list(store.scan_iter(match=f"{name}:*"))
+        if stale:
+            store.delete(*stale)
 
 
 def _wait(url: str) -> None:
@@ -130,6 +146,15 @@ class Browser:
     def get(self, url: str) -> str:
         with self.opener.open(url, timeout=30) as response:
             return response.read().decode()
+
+    def queries(self, url: str) -> int:
+        """The page's database queries, from its `Server-Timing` header."""
+        with self.opener.open(url, timeout=30) as response:
+            response.read()
+            timing = response.headers["Server-Timing"]
+        found = re.search(r'desc="(\d+) queries"', timing)
+        assert found, timing
+        return int(found.group(1))
 
     def post(self, url: str, form_url: str, data: dict[str, str]) -> str:
         page = self.get(form_url)
@@ -171,3 +196,24 @@ def test_a_session_and_a_change_made_through_one_server_are_seen_by_the_other(tw
     )
     after = browser.get(preview)
     assert thanks in after and "事非经过不知难" not in after
+
+
+def test_a_page_built_by_one_server_is_served_by_the_other_from_the_shared_cache(two_servers):
+    a, b = two_servers
+    browser = Browser()
+    browser.post(
+        f"{a}/accounts/login/",
+        f"{a}/accounts/login/",
+        {"username": "ops", "password": "两台服务器2026!"},
+    )
+    # a write through A: a new data version, which no server has built the preview for
+    browser.post(
+        f"{a}/reports/draft/block/",
+        f"{a}/reports/draft/?park=TWO&year=2022",
+        {"park": "TWO", "year": "2022", "key": "text:thanks", "text": "缓存在 Redis 里。"},
+    )
+    preview = "/reports/?park=TWO&kind=annual&year=2022"
+    built = browser.queries(f"{b}{preview}")  # B builds the report and puts it in Redis
+    served = browser.queries(f"{a}{preview}")  # A finds it there: no report queries
+    assert served < built, (served, built)
+    assert "缓存在 Redis 里。" in browser.get(f"{a}{preview}")
