@@ -18,18 +18,11 @@ from django.core.management.base import CommandError
 from django.db import connection, models
 
 from tests.economy.factories import make_park, uscc, write_xlsx
+from tests.imports.test_killed_import import HEADERS
 from yuanqu.core import partitioning
 from yuanqu.core.periods import Period
 from yuanqu.economy.models import EnterpriseReport, IndicatorSummary
 from yuanqu.economy.selectors import park_indicator_table
-
-HEADERS = [
-    "统一社会信用代码",
-    "企业名称",
-    "报告期",
-    "工业总产值(1-本月)",
-    "工业总产值上年同期(1-本月)",
-]
 
 
 @pytest.fixture

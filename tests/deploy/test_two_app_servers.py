@@ -147,6 +147,10 @@ class Browser:
         with self.opener.open(url, timeout=30) as response:
             return response.read().decode()
 
+    def login(self, server: str) -> None:
+        url = f"{server}/accounts/login/"
+        self.post(url, url, {"username": "ops", "password": "两台服务器2026!"})
+
     def queries(self, url: str) -> int:
         """The page's database queries, from its `Server-Timing` header."""
         with self.opener.open(url, timeout=30) as response:
@@ -169,20 +173,16 @@ class Browser:
 def test_a_session_and_a_change_made_through_one_server_are_seen_by_the_other(two_servers):
     a, b = two_servers
     browser = Browser()
-    browser.post(
-        f"{a}/accounts/login/",
-        f"{a}/accounts/login/",
-        {"username": "ops", "password": "两台服务器2026!"},
-    )
+    browser.login(a)
     # logged in through A, the same cookie is a session on B (nothing kept in A's process)
     assert "ops" in browser.get(f"{b}/accounts/tokens/")
     name = f"双机令牌-{uuid.uuid4().hex[:6]}"
     assert name not in browser.get(f"{b}/accounts/tokens/")
     browser.post(f"{a}/accounts/tokens/new/", f"{a}/accounts/tokens/", {"name": name})
     assert name in browser.get(f"{b}/accounts/tokens/")  # written through A, read through B
-    # The report preview is cached in each process under the data version: B builds and keeps
-    # it, A changes the draft's text (a data write: the version in the database goes up), and
-    # B does not serve what it kept.
+    # The report preview is cached (in Redis, shared) under the data version: B builds and
+    # keeps it, A changes the draft's text (a data write: the version in the database goes up),
+    # and B does not serve what it kept.
     preview = f"{b}/reports/?park=TWO&kind=annual&year=2022"
     before = browser.get(preview)
     assert "1.23亿元" in before and "事非经过不知难" in before
@@ -201,11 +201,7 @@ def test_a_session_and_a_change_made_through_one_server_are_seen_by_the_other(tw
 def test_a_page_built_by_one_server_is_served_by_the_other_from_the_shared_cache(two_servers):
     a, b = two_servers
     browser = Browser()
-    browser.post(
-        f"{a}/accounts/login/",
-        f"{a}/accounts/login/",
-        {"username": "ops", "password": "两台服务器2026!"},
-    )
+    browser.login(a)
     # a write through A: a new data version, which no server has built the preview for
     browser.post(
         f"{a}/reports/draft/block/",
