@@ -307,7 +307,8 @@ def cache_from_url(url: str) -> dict[str, object]:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, a Redis that does not answer being a cache miss (core.cache).
+            "BACKEND": "yuanqu.core.cache.TolerantRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": os.environ.get("YUANQU_CACHE_PREFIX", "yuanqu"),
             # A Redis that does not answer costs a page two seconds, not a hung worker.

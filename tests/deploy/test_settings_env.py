@@ -56,7 +56,7 @@ def test_several_machines_from_the_environment(tmp_path):
         YUANQU_MEDIA_ROOT="/srv/shared/yuanqu-media",
     )
     cache = found["caches"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["BACKEND"] == "yuanqu.core.cache.TolerantRedisCache"
     assert cache["LOCATION"] == "redis://cache:6379/1"
     assert cache["KEY_PREFIX"] == "yuanqu"
     assert found["databases"] == ["default", "replica"]
