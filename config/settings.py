@@ -220,6 +220,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "YUANQU_PG_OPTIONS", "-c random_page_cost=1.1"
     )
 
+# A PostgreSQL read replica for the dashboards (docs/deploy.md, "More than one machine"): only
+# the read-only views marked `core.replica.reads_from_replica` read there, and never who is
+# logged in; every write goes to the primary. Tests mirror it onto the default database.
+if os.environ.get("YUANQU_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["YUANQU_REPLICA_DATABASE_URL"], conn_max_age=60
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["yuanqu.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -283,10 +294,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "yuanqu" / "static"]
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files; with several app servers, a directory on shared storage (docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("YUANQU_MEDIA_ROOT", VAR_DIR / "media"))
 # Nothing shared lives in the cache: import progress is in the database (ImportRecord), where
-# every app server sees it (DECISIONS.md "Background work"). Per-process memory it is.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# every app server sees it (DECISIONS.md "Background work"). Per-process memory by default; with
+# several app servers YUANQU_CACHE_URL=redis://… shares the computed pages between them (they are
+# keyed by the data version, so a shared cache is never needed for correctness: docs/deploy.md).
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    if not url or url.startswith("locmem:"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            # Django's RedisCache, a Redis that does not answer being a cache miss (core.cache).
+            "BACKEND": "yuanqu.core.cache.TolerantRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": os.environ.get("YUANQU_CACHE_PREFIX", "yuanqu"),
+            # A Redis that does not answer costs a page two seconds, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    raise ImproperlyConfigured(
+        f"YUANQU_CACHE_URL 无法识别：{url!r}（可用 locmem:// 或 redis://主机:端口/库号）"
+    )
+
+
+CACHES = {"default": cache_from_url(os.environ.get("YUANQU_CACHE_URL", ""))}
 # Serve static files straight from the app directories: `yuanqu serve` needs no collectstatic
 # step and the npm-installed ECharts/htmx copies are found wherever the checkout is.
 WHITENOISE_USE_FINDERS = True

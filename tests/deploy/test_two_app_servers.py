@@ -1,10 +1,12 @@
 """Two app servers, one PostgreSQL (docs/deploy.md, “More than one machine”): a user logged in
 through one is logged in on the other (signed-cookie sessions, the same SECRET_KEY: nothing
 kept in a process), and a change made through one is seen through the other at once (the data
-and the data version live in the database; page caches are keyed by that version).
+and the data version live in the database; page caches are keyed by that version). Both share
+the page cache through Redis (YUANQU_CACHE_URL): a report preview built by one is served by the
+other from there.
 
 Runs in the suite's PostgreSQL pass (it needs the server at 127.0.0.1:5432 and makes its own
-database); on a laptop without PostgreSQL it skips."""
+database, and Redis at 127.0.0.1:6379); on a laptop without them it skips."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.deploy.test_redis_cache import redis_listening
 from tests.helpers import ROOT, require
 
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -54,11 +57,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def two_servers(tmp_path_factory) -> Iterator[tuple[str, str]]:
+def two_servers(tmp_path_factory) -> Iterator[tuple[str, str, bool]]:
     if not os.environ.get("YUANQU_DATABASE_URL", "").startswith("postgres"):
         pytest.skip("runs in the PostgreSQL pass of the suite (YUANQU_DATABASE_URL=postgres://…)")
     ready = subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q"], check=False)
     require(ready.returncode == 0, "PostgreSQL is not listening on 127.0.0.1:5432")
+    # The page cache shared through Redis, as on several machines (docs/deploy.md); without
+    # Redis each server keeps its own, and only the shared-cache test skips.
+    redis_up = redis_listening()
     name = f"yuanqu_two_{uuid.uuid4().hex[:8]}"
     psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-d", "postgres", "-c"]
     subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
@@ -70,7 +76,11 @@ def two_servers(tmp_path_factory) -> Iterator[tuple[str, str]]:
         "YUANQU_VAR_DIR": str(var),
         "YUANQU_DEBUG": "0",
         "YUANQU_TASKS_BACKEND": "immediate",
+        "YUANQU_SERVER_TIMING_DB": "1",  # each response says how many queries it made
     }
+    if redis_up:
+        env["YUANQU_CACHE_URL"] = "redis://127.0.0.1:6379/0"
+        env["YUANQU_CACHE_PREFIX"] = name  # this run's keys only
     manage = [sys.executable, "manage.py"]
     servers: list[subprocess.Popen[bytes]] = []
     try:
@@ -100,13 +110,24 @@ def two_servers(tmp_path_factory) -> Iterator[tuple[str, str]]:
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
             _wait(url)
-        yield urls[0], urls[1]
+        yield urls[0], urls[1], redis_up
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
+        if redis_up:
+            _forget_keys(name)
+
+
+def _forget_keys(prefix: str) -> None:
+    import redis
+
+    store = redis.Redis(host="127.0.0.1", port=6379, db=0)
+    stale = list(store.scan_iter(match=f"{prefix}:*"))
+    if stale:
+        store.delete(*stale)
 
 
 def _wait(url: str) -> None:
@@ -131,6 +152,19 @@ class Browser:
         with self.opener.open(url, timeout=30) as response:
             return response.read().decode()
 
+    def login(self, server: str) -> None:
+        url = f"{server}/accounts/login/"
+        self.post(url, url, {"username": "ops", "password": "两台服务器2026!"})
+
+    def queries(self, url: str) -> int:
+        """The page's database queries, from its `Server-Timing` header."""
+        with self.opener.open(url, timeout=30) as response:
+            response.read()
+            timing = response.headers["Server-Timing"]
+        found = re.search(r'desc="(\d+) queries"', timing)
+        assert found, timing
+        return int(found.group(1))
+
     def post(self, url: str, form_url: str, data: dict[str, str]) -> str:
         page = self.get(form_url)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
@@ -142,22 +176,18 @@ class Browser:
 
 
 def test_a_session_and_a_change_made_through_one_server_are_seen_by_the_other(two_servers):
-    a, b = two_servers
+    a, b, _ = two_servers
     browser = Browser()
-    browser.post(
-        f"{a}/accounts/login/",
-        f"{a}/accounts/login/",
-        {"username": "ops", "password": "两台服务器2026!"},
-    )
+    browser.login(a)
     # logged in through A, the same cookie is a session on B (nothing kept in A's process)
     assert "ops" in browser.get(f"{b}/accounts/tokens/")
     name = f"双机令牌-{uuid.uuid4().hex[:6]}"
     assert name not in browser.get(f"{b}/accounts/tokens/")
     browser.post(f"{a}/accounts/tokens/new/", f"{a}/accounts/tokens/", {"name": name})
     assert name in browser.get(f"{b}/accounts/tokens/")  # written through A, read through B
-    # The report preview is cached in each process under the data version: B builds and keeps
-    # it, A changes the draft's text (a data write: the version in the database goes up), and
-    # B does not serve what it kept.
+    # The report preview is cached (in Redis, shared, or in each process) under the data version: B builds and
+    # keeps it, A changes the draft's text (a data write: the version in the database goes up),
+    # and B does not serve what it kept.
     preview = f"{b}/reports/?park=TWO&kind=annual&year=2022"
     before = browser.get(preview)
     assert "1.23亿元" in before and "事非经过不知难" in before
@@ -171,3 +201,21 @@ def test_a_session_and_a_change_made_through_one_server_are_seen_by_the_other(tw
     )
     after = browser.get(preview)
     assert thanks in after and "事非经过不知难" not in after
+
+
+def test_a_page_built_by_one_server_is_served_by_the_other_from_the_shared_cache(two_servers):
+    a, b, redis_up = two_servers
+    require(redis_up, "Redis is not listening on 127.0.0.1:6379")
+    browser = Browser()
+    browser.login(a)
+    # a write through A: a new data version, which no server has built the preview for
+    browser.post(
+        f"{a}/reports/draft/block/",
+        f"{a}/reports/draft/?park=TWO&year=2022",
+        {"park": "TWO", "year": "2022", "key": "text:thanks", "text": "缓存在 Redis 里。"},
+    )
+    preview = "/reports/?park=TWO&kind=annual&year=2022"
+    built = browser.queries(f"{b}{preview}")  # B builds the report and puts it in Redis
+    served = browser.queries(f"{a}{preview}")  # A finds it there: no report queries
+    assert served < built, (served, built)
+    assert "缓存在 Redis 里。" in browser.get(f"{a}{preview}")

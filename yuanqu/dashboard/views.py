@@ -13,6 +13,7 @@ from yuanqu.accounts.models import Role
 from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied
 from yuanqu.core.periods import PeriodError, parse_period
+from yuanqu.core.replica import reads_from_replica
 from yuanqu.dashboard.city import city_context
 from yuanqu.dashboard.context import navigation
 from yuanqu.dashboard.selectors import cockpit_cards_for, cockpit_periods, grouped
@@ -20,6 +21,7 @@ from yuanqu.registry.selectors import enterprise_list_for, park_get_for, park_li
 
 
 @login_required
+@reads_from_replica
 @route_policy(read="authenticated")
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -86,6 +88,7 @@ def _shown(card: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
+@reads_from_replica
 @route_policy(read="authenticated")
 def city(request: HttpRequest) -> HttpResponse:
     """全市概览: the region's parks ranked on an indicator and period with growth, completion
@@ -100,6 +103,7 @@ SCREEN_REFRESH_SECONDS = 300
 
 
 @login_required
+@reads_from_replica
 @route_policy(read="authenticated")
 def screen(request: HttpRequest) -> HttpResponse:
     """大屏 of one park: the cockpit's cards, 1920×1080, dark, no navigation, refreshed every
@@ -114,6 +118,7 @@ def screen(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 @route_policy(read="authenticated")
 def screen_city(request: HttpRequest) -> HttpResponse:
     """大屏 of the city view."""

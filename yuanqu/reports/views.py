@@ -28,6 +28,7 @@ from yuanqu.audit.services import audit_event, audit_request
 from yuanqu.core import versions
 from yuanqu.core.modules import report_kinds
 from yuanqu.core.periods import Period, PeriodError, parse_period
+from yuanqu.core.replica import reads_from_replica
 from yuanqu.economy.selectors import latest_period
 from yuanqu.registry.models import Park
 from yuanqu.reports import drafts, jobs, services, user_templates
@@ -153,6 +154,8 @@ def build_report(params: Params, park: Park) -> Report:
 
 
 @login_required
+# The preview only reads: a replica may serve it (core.replica).
+@reads_from_replica
 # Park reports are park-wide figures; an enterprise user's own figures are 本企业.
 @route_policy(read="park_wide", enterprise_to="mine:index")
 def index(request: HttpRequest) -> HttpResponse:
