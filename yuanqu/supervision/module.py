@@ -8,6 +8,7 @@ tasks of every module's `supervision_rules` and sends the reminders.
 from datetime import timedelta
 
 from yuanqu.core.modules import (
+    ApiRouter,
     CockpitCard,
     DemoPart,
     ExportKind,
@@ -28,6 +29,7 @@ MODULE = ModuleSpec(
     ),
     urls="yuanqu.supervision.urls",
     url_prefix="supervision/",
+    api_router=ApiRouter("/supervision", "yuanqu.supervision.api:router"),
     importers=("yuanqu.supervision.importers",),
     exporters=(
         ExportKind(
