@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from yuanqu.core.history import LogEntry
+
 
 class Source(models.TextChoices):
     MEETING = "meeting", "会议"
@@ -103,7 +105,7 @@ class SupervisionTask(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class TaskUpdate(models.Model):
+class TaskUpdate(LogEntry):
     """The history of a task: progress reports, status changes, deadline changes (with the
     old and new deadline and the reason), 销号."""
 
@@ -114,32 +116,19 @@ class TaskUpdate(models.Model):
         DEADLINE = "deadline", "时限调整"
         CLOSE = "close", "销号"
 
+    parent_field = "task"
+
     task = models.ForeignKey(
         SupervisionTask, verbose_name="督办事项", on_delete=models.CASCADE, related_name="updates"
     )
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    text = models.TextField("内容", blank=True)
-    on = models.DateField("日期")
     old_deadline = models.DateField("原时限", null=True, blank=True)
     new_deadline = models.DateField("新时限", null=True, blank=True)
-    status = models.CharField("变更后状态", max_length=16, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "督办记录"
         verbose_name_plural = "督办记录"
         ordering = ["task", "on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.on}"
 
 
 class Notification(models.Model):

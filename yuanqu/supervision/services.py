@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from yuanqu.core.history import log_entry_add
 from yuanqu.core.modules import SupervisionRule, resolve, supervision_rules
 from yuanqu.registry.models import Department, Park
 from yuanqu.supervision.causes import Cause, as_cause
@@ -56,9 +57,7 @@ def _user(user: Any) -> Any:
 def _update(
     task: SupervisionTask, kind: str, on: dt.date, *, text: str = "", user: Any = None, **extra: Any
 ) -> TaskUpdate:
-    return TaskUpdate.objects.create(
-        task=task, kind=kind, on=on, text=text, status=task.status, user=_user(user), **extra
-    )
+    return log_entry_add(TaskUpdate, task, kind, on, text=text, user=user, **extra)
 
 
 @transaction.atomic
