@@ -35,7 +35,9 @@ class NavEntry:
     `url_name` is reversed; an entry whose page is not there (None, or a name that does not
     reverse) is left out, so a module not installed is not in the navigation. `permission` is
     a rules permission name asked with the user's current park as object (None: every
-    signed-in user); `enterprise` says whether an enterprise user sees it.
+    signed-in user); `enterprise` says whether an enterprise user sees it. `badge` is
+    "module.path:function(*, user) -> int", a count shown beside the label when not 0 (the
+    unread reminders): asked once a request, so it should cost one query at most.
     """
 
     label: str
@@ -43,6 +45,7 @@ class NavEntry:
     order: int
     permission: str | None = None
     enterprise: bool = False
+    badge: str | None = None
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,16 @@ class SupervisionTask(models.Model):
     cause_key = models.CharField("触发原因标识", max_length=128, blank=True)
     cause_url = models.CharField("原因链接", max_length=300, blank=True)
     cause_ref = models.CharField("关联对象", max_length=200, blank=True)
+    # The enterprise the task concerns (a 诉求's, a project's owner), when there is one: the
+    # task is then on that enterprise's page (一企一档).
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="关联企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervision_tasks",
+    )
     # Closed by a person while its cause was still there: not raised again until the cause
     # has cleared once (DECISIONS.md); the date the cause was first seen cleared.
     closed_by_hand = models.BooleanField("人工销号", default=False)
