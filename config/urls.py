@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from yuanqu.api.api import api
+from yuanqu.api.api import installed_api
 from yuanqu.core.modules import url_mounts
 
 admin.site.site_header = "园区经济运行与项目管理平台 · 管理后台"
@@ -10,7 +10,8 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
+    # The one API, with every installed module's Router (ModuleSpec.api_router).
+    path("api/v1/", installed_api().urls),
     path("accounts/", include("yuanqu.accounts.urls")),
     # Every installed module's pages, under the prefix it declares (ModuleSpec.urls).
     *(path(prefix, include(urlconf)) for prefix, urlconf in url_mounts()),

@@ -1,6 +1,7 @@
 """Item 7's proof: a module added by its own folder (tests/plugin_module) plus one
 INSTALLED_APPS line appears in the navigation, the import page, `yuanqu demo`, the monthly
-report, the exports and the home page's cockpit — and disappears when it is removed again."""
+report, the exports, the home page's cockpit and the API — and disappears when it is removed
+again."""
 
 from __future__ import annotations
 
@@ -96,6 +97,21 @@ def test_exports_cockpit_and_declarations(client, demo_db, plugin):
     assert 'data-card="economy-kpis-1"' in html and "规上工业总产值（2023年1-12月）" in html
 
 
+def test_api_mounts_its_router(client, demo_db, plugin):
+    login_client(client, "leader")
+    response = client.get("/api/v1/carbon/watched?park=DEMO")
+    assert response.status_code == 200
+    assert response.json()["park"] == "DEMO" and response.json()["watched"] == 3
+    # In the OpenAPI document with its Chinese tag, beside the platform's own routes.
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["paths"]["/api/v1/carbon/watched"]["get"]["tags"] == ["碳排放"]
+    assert "/api/v1/projects/summary" in schema["paths"]
+    # Its route policy holds like any other: park-wide, so never an enterprise user's.
+    client.logout()
+    login_client(client, "qiye")
+    assert client.get("/api/v1/carbon/watched?park=DEMO").status_code == 404
+
+
 def test_removed_module_is_gone_everywhere(client, demo_db, settings):
     # Installed and removed again: its kinds, sections, navigation and pages go with it.
     from yuanqu.imports.engine import IMPORTERS, load_kinds
@@ -113,3 +129,5 @@ def test_removed_module_is_gone_everywhere(client, demo_db, settings):
     html = login_client(client, "leader").get("/").content.decode()
     assert "碳排放" not in html
     assert client.get("/carbon/").status_code == 404
+    assert client.get("/api/v1/carbon/watched?park=DEMO").status_code == 404
+    assert "/api/v1/carbon/watched" not in client.get("/api/v1/openapi.json").json()["paths"]

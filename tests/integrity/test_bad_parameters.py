@@ -107,7 +107,9 @@ def admin(client, fixture_db):
 
 def api_operations() -> list[tuple[str, list[dict[str, Any]]]]:
     """Every GET operation of the one NinjaAPI: (path with /api/v1, its parameters)."""
-    from yuanqu.api.api import api
+    from yuanqu.api.api import installed_api
+
+    api = installed_api()
 
     schema = api.get_openapi_schema(path_prefix="/api/v1")
     found = []

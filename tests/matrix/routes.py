@@ -99,7 +99,9 @@ def discover() -> list[Route]:
 
 def api_operation_count() -> int:
     """Path operations in the NinjaAPI's own route list (to prove the walk saw them all)."""
-    from yuanqu.api.api import api
+    from yuanqu.api.api import installed_api
+
+    api = installed_api()
 
     count = 0
     for _prefix, router in api._routers:

@@ -1,6 +1,7 @@
 """碳排放: the module's declaration (yuanqu.core.modules) — everything the platform needs."""
 
 from yuanqu.core.modules import (
+    ApiRouter,
     CockpitCard,
     DataKind,
     DemoPart,
@@ -18,6 +19,7 @@ MODULE = ModuleSpec(
     nav=(NavEntry("碳排放", "carbon:index", 60, permission="yuanqu.read_park"),),
     urls="tests.plugin_module.urls",
     url_prefix="carbon/",
+    api_router=ApiRouter("/carbon", "tests.plugin_module.api:router"),
     importers=("tests.plugin_module.importers",),
     exporters=(
         ExportKind("carbon-emissions", "企业碳排放", "tests.plugin_module.exporters:export"),

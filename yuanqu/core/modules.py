@@ -2,12 +2,12 @@
 
 A module (经济运行, 重点项目, 招商引资 …) is one folder. Its `module.py` holds `MODULE =
 ModuleSpec(...)`: the write area it defines (which departments may be given it), its
-navigation entries, the modules holding its import kinds and exporters, the data kinds that are
-reviewed and by whom, its demo parts, report sections and kinds, cockpit cards, supervision
-rules and periodic commands. The platform (navigation, import page, `yuanqu demo`, `yuanqu
-review`, the report engine, the access policy, the background worker) reads these declarations
-and nothing else, so adding a module is its folder plus one `INSTALLED_APPS` line — the pattern
-of Django's `admin.autodiscover`.
+navigation entries, its pages' URLconf and its API Router, the modules holding its import kinds
+and exporters, the data kinds that are reviewed and by whom, its demo parts, report sections and
+kinds, cockpit cards, supervision rules and periodic commands. The platform (navigation, URLs,
+the API, import page, `yuanqu demo`, `yuanqu review`, the report engine, the access policy, the
+background worker) reads these declarations and nothing else, so adding a module is its folder
+plus one `INSTALLED_APPS` line — the pattern of Django's `admin.autodiscover`.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from datetime import timedelta
 from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
-from typing import Any, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from django.apps import apps
 
 from yuanqu.core.summaries import SummarySpec
+
+if TYPE_CHECKING:
+    from ninja import Router
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,9 @@ class NavEntry:
     `url_name` is reversed; an entry whose page is not there (None, or a name that does not
     reverse) is left out, so a module not installed is not in the navigation. `permission` is
     a rules permission name asked with the user's current park as object (None: every
-    signed-in user); `enterprise` says whether an enterprise user sees it.
+    signed-in user); `enterprise` says whether an enterprise user sees it. `badge` is
+    "module.path:function(*, user) -> int", a count shown beside the label when not 0 (the
+    unread reminders): asked once a request, so it should cost one query at most.
     """
 
     label: str
@@ -40,6 +45,26 @@ class NavEntry:
     order: int
     permission: str | None = None
     enterprise: bool = False
+    badge: str | None = None
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """The module's django-ninja Router, mounted on the one NinjaAPI (`/api/v1/`, by
+    `yuanqu.api.api.installed_api`) under `prefix` ("/projects"; "/" puts its paths at the top,
+    /api/v1/enterprises). `router` is "module.path:attribute", imported only when the API is
+    built so that `module.py` stays free of the app's models, or a Router itself."""
+
+    prefix: str
+    router: str | Router
+
+    def resolve(self) -> Router:
+        from ninja import Router
+
+        found = resolve(self.router) if isinstance(self.router, str) else self.router
+        if not isinstance(found, Router):
+            raise TypeError(f"{self.router} 不是 ninja.Router")
+        return found
 
 
 @dataclass(frozen=True)
@@ -192,6 +217,8 @@ class ModuleSpec:
     # `url_prefix` ("economy/"; "" for the site root, mounted last).
     urls: str | None = None
     url_prefix: str = ""
+    # The module's API Router and the prefix it is mounted under, below /api/v1/.
+    api_router: ApiRouter | None = None
     # Modules holding the module's `@register`ed import kinds (each with a Chinese `label`).
     importers: tuple[str, ...] = ()
     exporters: tuple[ExportKind, ...] = ()

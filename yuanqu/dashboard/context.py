@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from yuanqu.accounts.models import Role
 from yuanqu.accounts.scopes import parks_for
-from yuanqu.core.modules import nav_entries
+from yuanqu.core.modules import nav_entries, resolve
 
 
 def current_park_code(request: HttpRequest) -> str:
@@ -41,7 +41,10 @@ def nav_items(request: HttpRequest, park: Any) -> list[dict[str, Any]]:
         except NoReverseMatch:
             continue
         active = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": entry.label, "url": url, "active": active})
+        # The count beside the entry (unread reminders): its own query, once a request since
+        # the navigation is kept on the request.
+        badge = resolve(entry.badge)(user=user) if entry.badge else 0
+        items.append({"label": entry.label, "url": url, "active": active, "badge": badge})
     return items
 
 

@@ -1,6 +1,7 @@
 """经济运行: the module's declaration (yuanqu.core.modules)."""
 
 from yuanqu.core.modules import (
+    ApiRouter,
     CockpitCard,
     DataKind,
     DemoPart,
@@ -18,6 +19,7 @@ MODULE = ModuleSpec(
     nav=(NavEntry("经济运行", "economy:index", 20),),
     urls="yuanqu.economy.urls",
     url_prefix="economy/",
+    api_router=ApiRouter("/economy", "yuanqu.economy.api:router"),
     importers=("yuanqu.economy.importers",),
     exporters=(
         ExportKind("enterprise-reports", "企业月度报表", "yuanqu.imports.exporters:export_reports"),

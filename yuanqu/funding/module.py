@@ -1,6 +1,6 @@
 """项目资金: the module's declaration (yuanqu.core.modules)."""
 
-from yuanqu.core.modules import CockpitCard, ExportKind, ModuleSpec, NavEntry
+from yuanqu.core.modules import ApiRouter, CockpitCard, ExportKind, ModuleSpec, NavEntry
 
 MODULE = ModuleSpec(
     key="funding",
@@ -10,6 +10,7 @@ MODULE = ModuleSpec(
     nav=(NavEntry("项目资金", "funding:index", 32, permission="yuanqu.read_park"),),
     urls="yuanqu.funding.urls",
     url_prefix="funding/",
+    api_router=ApiRouter("/funding", "yuanqu.funding.api:router"),
     importers=("yuanqu.funding.importers",),
     exporters=(
         ExportKind("funds", "项目资金台账", "yuanqu.funding.exporters:export_funds"),

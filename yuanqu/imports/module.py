@@ -1,6 +1,6 @@
 """数据导入: the module's declaration (yuanqu.core.modules)."""
 
-from yuanqu.core.modules import ExportKind, ModuleSpec, NavEntry
+from yuanqu.core.modules import ApiRouter, ExportKind, ModuleSpec, NavEntry
 
 MODULE = ModuleSpec(
     key="imports",
@@ -12,5 +12,6 @@ MODULE = ModuleSpec(
     ),
     urls="yuanqu.imports.urls",
     url_prefix="imports/",
+    api_router=ApiRouter("/", "yuanqu.imports.api:router"),
     exporters=(ExportKind("import-log", "导入记录", "yuanqu.imports.exporters:export_import_log"),),
 )

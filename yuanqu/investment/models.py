@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from yuanqu.core.history import StepEntry
+
 
 class Origin(models.TextChoices):
     OUTSIDE_PROVINCE = "outside_province", "省外"
@@ -115,15 +117,16 @@ class Lead(models.Model):
         return self.name
 
 
-class LeadEvent(models.Model):
+class LeadEvent(StepEntry):
     """A lead reaching a stage on a date (its full history; 终止 carries the reason)."""
+
+    parent_field = "lead"
+    step_field = "stage"
 
     lead = models.ForeignKey(
         Lead, verbose_name="招商项目", on_delete=models.CASCADE, related_name="events"
     )
     stage = models.CharField("阶段", max_length=16, choices=LeadStage.choices)
-    date = models.DateField("日期")
-    note = models.CharField("说明", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "阶段记录"
@@ -132,9 +135,6 @@ class LeadEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lead", "stage"], name="uniq_lead_stage"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.lead} {self.get_stage_display()} {self.date}"
 
 
 class LeadFund(models.Model):

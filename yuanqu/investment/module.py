@@ -3,6 +3,7 @@ root: it owns /investment/… and the enterprise page /enterprises/<id>/ (一企
 panels every module declares (`enterprise_panels`)."""
 
 from yuanqu.core.modules import (
+    ApiRouter,
     CockpitCard,
     DemoPart,
     EnterprisePanel,
@@ -19,6 +20,7 @@ MODULE = ModuleSpec(
     nav=(NavEntry("招商引资", "investment:index", 34, permission="yuanqu.read_park"),),
     urls="yuanqu.investment.urls",
     url_prefix="",
+    api_router=ApiRouter("/investment", "yuanqu.investment.api:router"),
     importers=("yuanqu.investment.importers",),
     exporters=(
         ExportKind("leads", "招商项目", "yuanqu.investment.exporters:export_leads"),

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from yuanqu.core.history import furthest_step, step_entry_set
 from yuanqu.investment.models import STAGE_ORDER, Lead, LeadEvent, LeadFund, LeadStage
 from yuanqu.registry.models import Park
 
@@ -40,9 +41,7 @@ def lead_stage_set(*, lead: Lead, stage: str, date: dt.date, note: str = "") -> 
     """
     if stage not in LeadStage.values:
         raise ValueError(f"未知阶段“{stage}”")
-    event, _ = LeadEvent.objects.update_or_create(
-        lead=lead, stage=stage, defaults={"date": date, "note": note}
-    )
+    event = step_entry_set(LeadEvent, lead, stage, date, note)
     fields = ["stage", "updated_at"]
     if stage == LeadStage.TERMINATED:
         lead.terminated_reason = note
@@ -60,8 +59,7 @@ def lead_stage_refresh(*, lead: Lead, save_fields: list[str] | None = None) -> L
     if LeadStage.TERMINATED in stages:
         stage = LeadStage.TERMINATED.value
     else:
-        forward = [s for s in stages if s in STAGE_ORDER]
-        stage = max(forward, key=STAGE_ORDER.index) if forward else STAGE_ORDER[0]
+        stage = furthest_step(stages, STAGE_ORDER)
     lead.stage = stage
     lead.save(update_fields=save_fields or ["stage", "updated_at"])
     return lead

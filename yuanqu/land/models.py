@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from yuanqu.core.history import StepEntry
+
 
 class ParcelStatus(models.TextChoices):
     """The lifecycle, in order (DOMAIN.md §8; issue 12, item 3)."""
@@ -125,15 +127,16 @@ class Parcel(models.Model):
         return f"{self.code} {self.name}".strip()
 
 
-class ParcelEvent(models.Model):
+class ParcelEvent(StepEntry):
     """A dated step of a parcel's lifecycle (one per status: the date it was reached)."""
+
+    parent_field = "parcel"
+    step_field = "status"
 
     parcel = models.ForeignKey(
         Parcel, verbose_name="宗地", on_delete=models.CASCADE, related_name="events"
     )
     status = models.CharField("环节", max_length=16, choices=ParcelStatus.choices)
-    date = models.DateField("日期")
-    note = models.CharField("说明", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "宗地环节"
@@ -142,6 +145,3 @@ class ParcelEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["parcel", "status"], name="uniq_parcel_event"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.parcel} {self.get_status_display()} {self.date}"

@@ -1,6 +1,7 @@
 """土地: the module's declaration (yuanqu.core.modules)."""
 
 from yuanqu.core.modules import (
+    ApiRouter,
     CockpitCard,
     DemoPart,
     EnterprisePanel,
@@ -18,6 +19,7 @@ MODULE = ModuleSpec(
     nav=(NavEntry("土地", "land:index", 36, permission="yuanqu.read_park"),),
     urls="yuanqu.land.urls",
     url_prefix="land/",
+    api_router=ApiRouter("/land", "yuanqu.land.api:router"),
     importers=("yuanqu.land.importers",),
     exporters=(
         ExportKind("parcels", "宗地台账", "yuanqu.land.exporters:export_parcels"),

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from yuanqu.core.history import furthest_step, step_entry_set
 from yuanqu.land import formulas
 from yuanqu.land.models import STATUS_ORDER, Parcel, ParcelEvent
 from yuanqu.registry.models import Park
@@ -37,9 +38,7 @@ def parcel_upsert(*, park: Park, code: str, **values: Any) -> Parcel:
 def parcel_event_set(*, parcel: Parcel, status: str, date: dt.date, note: str = "") -> ParcelEvent:
     """Record that the parcel reached `status` on `date` (one date per status; a second call
     corrects it) and move the parcel's `status` to its furthest event."""
-    event, _ = ParcelEvent.objects.update_or_create(
-        parcel=parcel, status=status, defaults={"date": date, "note": note}
-    )
+    event = step_entry_set(ParcelEvent, parcel, status, date, note)
     parcel_status_refresh(parcel=parcel)
     return event
 
@@ -52,7 +51,7 @@ def parcel_event_delete(*, parcel: Parcel, status: str) -> None:
 def parcel_status_refresh(*, parcel: Parcel) -> Parcel:
     """The parcel's status = its furthest event in lifecycle order (拟收储 without events)."""
     statuses = set(ParcelEvent.objects.filter(parcel=parcel).values_list("status", flat=True))
-    furthest = max(statuses, key=STATUS_ORDER.index) if statuses else STATUS_ORDER[0]
+    furthest = furthest_step(statuses, STATUS_ORDER)
     if parcel.status != furthest:
         parcel.status = furthest
         parcel.save(update_fields=["status", "updated_at"])

@@ -1,6 +1,7 @@
 """重点项目: the module's declaration (yuanqu.core.modules)."""
 
 from yuanqu.core.modules import (
+    ApiRouter,
     CockpitCard,
     DataKind,
     DemoPart,
@@ -22,6 +23,7 @@ MODULE = ModuleSpec(
     ),
     urls="yuanqu.projects.urls",
     url_prefix="projects/",
+    api_router=ApiRouter("/projects", "yuanqu.projects.api:router"),
     importers=("yuanqu.projects.importers",),
     exporters=(
         ExportKind(

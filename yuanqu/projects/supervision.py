@@ -63,4 +63,5 @@ def red_projects(park: Park, date: dt.date) -> Iterator[dict[str, object]]:
             "ref": f"重点项目 {p.code}",
             "content": f"{p.name}截至{period.label}{why}，请责任单位说明原因并提出赶超措施。",
             "department": p.department,
+            "enterprise": p.enterprise_id,  # the owner enterprise, if any
         }

@@ -4,11 +4,12 @@ The registry defines no write area of its own: enterprises and the 规上 list a
 the economy area (经发局); the park catalogue by administrators only.
 """
 
-from yuanqu.core.modules import DemoPart, ExportKind, ModuleSpec
+from yuanqu.core.modules import ApiRouter, DemoPart, ExportKind, ModuleSpec
 
 MODULE = ModuleSpec(
     key="registry",
     label="园区与企业名录",
+    api_router=ApiRouter("/", "yuanqu.registry.api:router"),
     importers=("yuanqu.registry.importers",),
     # The functions live with the other exports (one scoping helper for all of them).
     exporters=(

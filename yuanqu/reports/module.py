@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from yuanqu.core.modules import ModuleSpec, NavEntry, PeriodicCommand, ReportKind
+from yuanqu.core.modules import ApiRouter, ModuleSpec, NavEntry, PeriodicCommand, ReportKind
 
 MODULE = ModuleSpec(
     key="reports",
@@ -12,6 +12,7 @@ MODULE = ModuleSpec(
     nav=(NavEntry("报告", "reports:index", 90),),
     urls="yuanqu.reports.urls",
     url_prefix="reports/",
+    api_router=ApiRouter("/reports", "yuanqu.reports.api:router"),
     report_sections=("yuanqu.reports.sections",),
     report_kinds=(ReportKind("annual", "年度工作总结"), ReportKind("monthly", "月度经济运行分析")),
     departments=(("DZB", "党政办"),),

@@ -15,6 +15,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from yuanqu.core.history import LogEntry
+
 AMOUNT = {"max_digits": 16, "decimal_places": 4}
 
 
@@ -145,7 +147,7 @@ class ServiceRequest(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class RequestEvent(models.Model):
+class RequestEvent(LogEntry):
     """The history of a request: replies (seen by the enterprise) and every status change."""
 
     class Kind(models.TextChoices):
@@ -155,30 +157,17 @@ class RequestEvent(models.Model):
         RETURN = "return", "退回"
         RATE = "rate", "评价"
 
+    parent_field = "request"
+
     request = models.ForeignKey(
         ServiceRequest, verbose_name="诉求", on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    text = models.TextField("内容", blank=True)
-    status = models.CharField("变更后状态", max_length=16, blank=True)
-    on = models.DateField("日期")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "诉求办理记录"
         verbose_name_plural = "诉求办理记录"
         ordering = ["request", "on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.on}"
 
 
 class PolicyLevel(models.TextChoices):

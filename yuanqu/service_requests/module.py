@@ -5,6 +5,7 @@ requests and benefits, `enterprise=True`), staff the request desk.
 """
 
 from yuanqu.core.modules import (
+    ApiRouter,
     CockpitCard,
     DemoPart,
     EnterprisePanel,
@@ -27,6 +28,7 @@ MODULE = ModuleSpec(
     ),
     urls="yuanqu.service_requests.urls",
     url_prefix="service/",
+    api_router=ApiRouter("/service", "yuanqu.service_requests.api:router"),
     importers=("yuanqu.service_requests.importers",),
     exporters=(
         ExportKind(

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
+from yuanqu.core.history import log_entry_add
 from yuanqu.registry.models import Department, Enterprise, Park
 from yuanqu.service_requests import formulas
 from yuanqu.service_requests.models import (
@@ -108,14 +109,7 @@ def _event(
     text: str = "",
     user: Any = None,
 ) -> RequestEvent:
-    return RequestEvent.objects.create(
-        request=request,
-        kind=kind,
-        text=text,
-        status=request.status,
-        on=on,
-        user=user if getattr(user, "pk", None) else None,
-    )
+    return log_entry_add(RequestEvent, request, kind, on, text=text, user=user)
 
 
 @transaction.atomic

@@ -24,4 +24,5 @@ def overdue_requests(park: Park, date: dt.date) -> Iterator[Cause]:
             content=f"{r.category.name}类诉求，{r.received_on:%Y-%m-%d}受理，"
             f"办理时限{r.due_on:%Y-%m-%d}，至今未办结。",
             department=r.department,
+            enterprise=r.enterprise,
         )

@@ -83,10 +83,9 @@ def task_metrics(request: HttpRequest, park: str, year: int, exact: bool = False
 def notification_list(request: HttpRequest) -> dict[str, Any]:
     """The user's reminders and the unread count (督办 reminders and 催报 / 退回 notices)."""
     from yuanqu.supervision.models import Notification
-    from yuanqu.supervision.views import unread_count
 
     return {
-        "unread": str(unread_count(request.user)),
+        "unread": str(selectors.unread_count(user=request.user)),
         "items": [
             {
                 "title": n.title,

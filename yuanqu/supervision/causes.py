@@ -4,7 +4,8 @@ A rule is "module.path:function(park, date) -> iterable of causes" (`core.module
 SupervisionRule`). A cause is a `Cause`, or any object or dict with at least `key` (stable for
 as long as the cause lasts: "project-12", not a date or a count) and `title`; `url`, `ref`
 (the object it is about, as text), `content`, `department` (a `registry.Department` or its
-code in the park) are optional. One open task per (park, rule, key).
+code in the park) and `enterprise` (the `registry.Enterprise` it concerns, or its id: the task
+is then shown on that enterprise's page) are optional. One open task per (park, rule, key).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Cause:
     ref: str = ""
     content: str = ""
     department: Any = None  # a registry.Department, its code, or None
+    enterprise: Any = None  # a registry.Enterprise, its id, or None
 
 
 def as_cause(obj: Any) -> Cause:
@@ -44,4 +46,5 @@ def as_cause(obj: Any) -> Cause:
         ref=str(ref)[:200],
         content=str(get("content", "") or ""),
         department=get("department", None),
+        enterprise=get("enterprise", None),
     )

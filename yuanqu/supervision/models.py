@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from yuanqu.core.history import LogEntry
+
 
 class Source(models.TextChoices):
     MEETING = "meeting", "会议"
@@ -65,6 +67,16 @@ class SupervisionTask(models.Model):
     cause_key = models.CharField("触发原因标识", max_length=128, blank=True)
     cause_url = models.CharField("原因链接", max_length=300, blank=True)
     cause_ref = models.CharField("关联对象", max_length=200, blank=True)
+    # The enterprise the task concerns (a 诉求's, a project's owner), when there is one: the
+    # task is then on that enterprise's page (一企一档).
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name="关联企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervision_tasks",
+    )
     # Closed by a person while its cause was still there: not raised again until the cause
     # has cleared once (DECISIONS.md); the date the cause was first seen cleared.
     closed_by_hand = models.BooleanField("人工销号", default=False)
@@ -103,7 +115,7 @@ class SupervisionTask(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class TaskUpdate(models.Model):
+class TaskUpdate(LogEntry):
     """The history of a task: progress reports, status changes, deadline changes (with the
     old and new deadline and the reason), 销号."""
 
@@ -114,32 +126,19 @@ class TaskUpdate(models.Model):
         DEADLINE = "deadline", "时限调整"
         CLOSE = "close", "销号"
 
+    parent_field = "task"
+
     task = models.ForeignKey(
         SupervisionTask, verbose_name="督办事项", on_delete=models.CASCADE, related_name="updates"
     )
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    text = models.TextField("内容", blank=True)
-    on = models.DateField("日期")
     old_deadline = models.DateField("原时限", null=True, blank=True)
     new_deadline = models.DateField("新时限", null=True, blank=True)
-    status = models.CharField("变更后状态", max_length=16, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "督办记录"
         verbose_name_plural = "督办记录"
         ordering = ["task", "on", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.on}"
 
 
 class Notification(models.Model):

@@ -8,8 +8,10 @@ tasks of every module's `supervision_rules` and sends the reminders.
 from datetime import timedelta
 
 from yuanqu.core.modules import (
+    ApiRouter,
     CockpitCard,
     DemoPart,
+    EnterprisePanel,
     ExportKind,
     ModuleSpec,
     NavEntry,
@@ -24,10 +26,17 @@ MODULE = ModuleSpec(
     write_label="督查督办事项的交办、调整时限与销号",
     nav=(
         NavEntry("督查督办", "supervision:board", 62, permission="yuanqu.read_park"),
-        NavEntry("提醒", "supervision:notifications", 96, enterprise=True),
+        NavEntry(
+            "提醒",
+            "supervision:notifications",
+            96,
+            enterprise=True,
+            badge="yuanqu.supervision.selectors:unread_count",
+        ),
     ),
     urls="yuanqu.supervision.urls",
     url_prefix="supervision/",
+    api_router=ApiRouter("/supervision", "yuanqu.supervision.api:router"),
     importers=("yuanqu.supervision.importers",),
     exporters=(
         ExportKind(
@@ -59,4 +68,13 @@ MODULE = ModuleSpec(
         ),
     ),
     departments=(("DZB", "党政办"),),
+    enterprise_panels=(
+        EnterprisePanel(
+            "supervision",
+            "督查督办",
+            "yuanqu.supervision.views:enterprise_panel",
+            "supervision/_panel_enterprise.html",
+            50,
+        ),
+    ),
 )

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from yuanqu.accounts import policy
-from yuanqu.accounts.models import AuthUser
+from yuanqu.accounts.models import AuthUser, User
 from yuanqu.accounts.scopes import parks_for
-from yuanqu.registry.models import Park
+from yuanqu.registry.models import Enterprise, Park
 from yuanqu.supervision import formulas
-from yuanqu.supervision.models import SupervisionTask, TaskStatus
+from yuanqu.supervision.models import Notification, SupervisionTask, TaskStatus
 
 
 def yellow_days() -> int:
@@ -37,6 +37,29 @@ def tasks_for(*, user: AuthUser) -> QuerySet[SupervisionTask]:
 
 def task_for(*, user: AuthUser, pk: int) -> SupervisionTask | None:
     return tasks_for(user=user).filter(pk=pk).first()
+
+
+def enterprise_task_rows(*, enterprise: Enterprise, at: dt.date, limit: int = 10) -> list[TaskRow]:
+    """The latest tasks about an enterprise (`SupervisionTask.enterprise`), with their light at
+    `at`, for its page (一企一档). Not scoped by user: the page asks it only for a reader of the
+    enterprise (its park's staff, or its own users, who may see what concerns them)."""
+    qs = SupervisionTask.objects.filter(park_id=enterprise.park_id, enterprise=enterprise)
+    days = yellow_days()
+    tasks = qs.select_related("department").order_by("-assigned_on", "-id")[:limit]
+    return [TaskRow(t, task_light(t, at, days), (t.deadline - at).days) for t in tasks]
+
+
+def unread_count(*, user: AuthUser) -> int:
+    """The user's unread reminders, both kinds the 提醒 page lists (督办 `Notification`s and
+    the import's 催报 / 退回 `Reminder`s): the page's 未读 figure and the navigation badge
+    (NavEntry.badge), in one query (UNION ALL of the two, counted)."""
+    from yuanqu.imports.models import Reminder
+
+    if not isinstance(user, User):  # anonymous: nothing addressed to it
+        return 0
+    own = Notification.objects.filter(user=user, read_at__isnull=True).order_by().values("id")
+    notices = Reminder.objects.filter(user=user, read_at__isnull=True).order_by().values("id")
+    return own.union(notices, all=True).count()
 
 
 def task_light(task: SupervisionTask, at: dt.date, days: int | None = None) -> str:

@@ -18,8 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from yuanqu.core.history import log_entry_add
 from yuanqu.core.modules import SupervisionRule, resolve, supervision_rules
-from yuanqu.registry.models import Department, Park
+from yuanqu.registry.models import Department, Enterprise, Park
 from yuanqu.supervision.causes import Cause, as_cause
 from yuanqu.supervision.models import (
     OPEN_STATUSES,
@@ -56,9 +57,7 @@ def _user(user: Any) -> Any:
 def _update(
     task: SupervisionTask, kind: str, on: dt.date, *, text: str = "", user: Any = None, **extra: Any
 ) -> TaskUpdate:
-    return TaskUpdate.objects.create(
-        task=task, kind=kind, on=on, text=text, status=task.status, user=_user(user), **extra
-    )
+    return log_entry_add(TaskUpdate, task, kind, on, text=text, user=user, **extra)
 
 
 @transaction.atomic
@@ -77,8 +76,9 @@ def task_create(
     code: str = "",
     rule_key: str = "",
     cause: Cause | None = None,
+    enterprise: Enterprise | None = None,
 ) -> SupervisionTask:
-    """交办 a task (status 已交办)."""
+    """交办 a task (status 已交办); `enterprise` (or the cause's) is the one it concerns."""
     if source not in Source.values:
         raise SupervisionError(f"来源“{source}”不是可选值：{'、'.join(Source.labels)}")
     if not title.strip():
@@ -87,6 +87,8 @@ def task_create(
         raise SupervisionError("办结时限不能早于交办日期")
     if department is not None and department.park_id != park.pk:
         raise SupervisionError("责任部门不属于该园区")
+    if enterprise is not None and enterprise.park_id != park.pk:
+        raise SupervisionError("关联企业不属于该园区")
     task = SupervisionTask.objects.create(
         park=park,
         code=code or _next_code(park, assigned_on.year),
@@ -102,6 +104,7 @@ def task_create(
         cause_key=cause.key if cause else "",
         cause_url=cause.url if cause else "",
         cause_ref=cause.ref if cause else "",
+        enterprise_id=enterprise.pk if enterprise else _enterprise_id(park, cause),
         created_by=_user(user),
     )
     _update(task, TaskUpdate.Kind.CREATED, assigned_on, text=content or title, user=user)
@@ -210,6 +213,16 @@ def _department(park: Park, value: Any) -> Department | None:
     return None
 
 
+def _enterprise_id(park: Park, cause: Cause | None) -> int | None:
+    """The id of the enterprise a cause concerns, when it is one of the park's."""
+    value = cause.enterprise if cause else None
+    if isinstance(value, Enterprise):
+        return value.pk if value.park_id == park.pk else None
+    if isinstance(value, int):
+        return Enterprise.objects.filter(park=park, pk=value).values_list("pk", flat=True).first()
+    return None
+
+
 def _supervision_department(park: Park) -> Department | None:
     """The park's 督查室 (a department holding the supervision write area), to own automatic
     tasks whose cause names no department."""
@@ -255,6 +268,12 @@ def supervise_park_rule(
         for key, cause in causes.items():
             if key in open_by_key:
                 result.kept += 1
+                kept = open_by_key[key]
+                if kept.enterprise_id is None and cause.enterprise is not None:
+                    # Raised before its rule named the enterprise: link it now.
+                    kept.enterprise_id = _enterprise_id(park, cause)
+                    if kept.enterprise_id is not None:
+                        kept.save(update_fields=["enterprise", "updated_at"])
                 continue
             if key in blocked:
                 continue

@@ -21,7 +21,7 @@ from yuanqu.accounts import policy
 from yuanqu.accounts.models import Role
 from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied
-from yuanqu.registry.models import Department
+from yuanqu.registry.models import Department, Enterprise
 from yuanqu.service_requests.clock import today
 from yuanqu.service_requests.views import _denied, _park, _year
 from yuanqu.supervision import formulas, presenters, selectors, services
@@ -215,19 +215,26 @@ def notifications(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {
         "items": list(mine[:200]),
         "notices": list(notices.select_related("park")[:200]),
-        "unread": mine.filter(read_at__isnull=True).count()
-        + notices.filter(read_at__isnull=True).count(),
+        "unread": selectors.unread_count(user=user),
     }
     return render(request, "supervision/notifications.html", ctx)
 
 
-def unread_count(user: Any) -> int:
-    """Unread reminders of a user (both kinds), for the navigation badge and the API."""
-    from yuanqu.imports.models import Reminder
-
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return (
-        Notification.objects.filter(user=user, read_at__isnull=True).count()
-        + Reminder.objects.filter(user=user, read_at__isnull=True).count()
-    )
+def enterprise_panel(enterprise: Enterprise, user: Any) -> dict[str, Any] | None:
+    """The enterprise page's (一企一档) 督查督办 panel: the tasks about the enterprise (a
+    诉求 overdue, its project red …) with their light; None when there are none. Its park's
+    staff get links to the tasks; its own users see the rows only (the 督办 desk is staff's)."""
+    rows = selectors.enterprise_task_rows(enterprise=enterprise, at=today())
+    if not rows:
+        return None
+    return {
+        "rows": [
+            {
+                "task": r.task,
+                "light": r.light,
+                "light_name": "" if r.light == "done" else formulas.LIGHTS[r.light],
+            }
+            for r in rows
+        ],
+        "staff": policy.reads_park_wide(user),
+    }
