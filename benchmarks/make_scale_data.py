@@ -28,7 +28,8 @@ enterprises report every year with 上年同期 equal to last year's row; in the
 enter at the annual review, ~1 % are new plants entering during the year, ~2 % left after the
 year before, ~1 % are late for December. The 规上 list of every year, every slice 已审核, the
 released park indicators and targets of the last two years, and the economy summaries
-(`summaries.rebuild`) of each park inside its transaction. Logins `bench` (园区领导 of the first
+(`summaries.rebuild_in_database`: one GROUP BY on PostgreSQL, `rebuild` elsewhere) of each
+park inside its transaction. Logins `bench` (园区领导 of the first
 park) and `benchcity` (市级用户 of the first city), password bench2022.
 
 Deterministic: park p's data come from random.Random(SEED + p), whatever the database or order.
@@ -101,7 +102,8 @@ def city_layout(parks: int = 50, enterprises: int = 2000, years: int = 5) -> Lay
 def growth_layout(scale: int, parks: int = 50, enterprises: int = 200, years: int = 2) -> Layout:
     """K cities of `parks` parks: city 1 (and its park G0001) identical at every K."""
     regions = [
-        RegionSpec(f"GROWTH-{r:02d}", f"增长测试{r:02d}市", f"36{r:02d}00") for r in range(1, scale + 1)
+        RegionSpec(f"GROWTH-{r:02d}", f"增长测试{r:02d}市", f"36{r:02d}00")
+        for r in range(1, scale + 1)
     ]
     specs = [
         ParkSpec(
@@ -119,7 +121,8 @@ def national_layout(
     """Provinces → cities → parks; uneven sizes, drawn once from a fixed seed."""
     rng = random.Random(SEED - 1)
     province_specs = [
-        RegionSpec(f"PROV{q:02d}", f"示范{q:02d}省", f"{10 + q:02d}0000") for q in range(1, provinces + 1)
+        RegionSpec(f"PROV{q:02d}", f"示范{q:02d}省", f"{10 + q:02d}0000")
+        for q in range(1, provinces + 1)
     ]
     city_specs = [
         RegionSpec(
@@ -255,7 +258,9 @@ def load_park(spec: ParkSpec, region: Any, *, year: int, years: int, timings: Ti
             scales.append((e.pk, year, False, "", None, "主营业务收入低于2000万元"))
     fields = ("enterprise_id", "year", "is_above_scale", "entry", "entry_month", "exit_reason")
     insert_rows(EnterpriseScale, fields, scales)
-    timings.add("registry (park, enterprises, 规上 lists)", n + len(scales), time.perf_counter() - t0)
+    timings.add(
+        "registry (park, enterprises, 规上 lists)", n + len(scales), time.perf_counter() - t0
+    )
 
     t0 = time.perf_counter()
     park_growth = rng.uniform(0.98, 1.15)
@@ -292,7 +297,9 @@ def load_park(spec: ParkSpec, region: Any, *, year: int, years: int, timings: Ti
             elif profile == "new":
                 first = entry_month[e.pk]
                 this = citydata.firm_year(rng, f, size * (13 - first) / 12, first)
-                yield from citydata.report_rows(e.pk, park.pk, year, this, citydata.EMPTY_YEAR, late)
+                yield from citydata.report_rows(
+                    e.pk, park.pk, year, this, citydata.EMPTY_YEAR, late
+                )
             if profile != "leaves":
                 output[year] += sum(this.month["output"].values())
 
@@ -314,8 +321,8 @@ def load_park(spec: ParkSpec, region: Any, *, year: int, years: int, timings: Ti
     timings.add("park indicators, targets, slices", 0, time.perf_counter() - t0)
 
     t0 = time.perf_counter()
-    written = summaries.rebuild([park.pk])
-    timings.add("summaries (summaries.rebuild)", written, time.perf_counter() - t0)
+    written = summaries.rebuild_in_database([park.pk])
+    timings.add("summaries (rebuild_in_database)", written, time.perf_counter() - t0)
     return n_rows
 
 
@@ -454,7 +461,11 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"scale data '{layout.name}': {result['parks_loaded']:,} parks loaded now, "
         f"{result['report_rows']:,} report rows, {total:.0f} s"
-        + (f" ({result['report_rows'] / total:,.0f} rows/s overall)" if result["report_rows"] else "")
+        + (
+            f" ({result['report_rows'] / total:,.0f} rows/s overall)"
+            if result["report_rows"]
+            else ""
+        )
     )
 
 

@@ -307,7 +307,9 @@ def compare_table(product: list[Any], duck: list[tuple[Any, ...]]) -> list[str]:
         mine = (row.value, row.base, row.month_value, row.enterprise_count, _pct(row.yoy_pct))
         theirs = (_dec(value), _dec(base), _dec(month_value), n, _pct(yoy))
         if mine[:4] != theirs[:4] or mine[4] != theirs[4] or row.last_year_value != _dec(last):
-            diffs.append(f"{row.code}: product {mine} {row.last_year_value}, DuckDB {theirs} {last}")
+            diffs.append(
+                f"{row.code}: product {mine} {row.last_year_value}, DuckDB {theirs} {last}"
+            )
     missing = set(by_code) - {r.code for r in product}
     diffs += [f"{code}: not in the product's table" for code in sorted(missing)]
     return diffs
@@ -385,7 +387,10 @@ def cmd_table(args: argparse.Namespace) -> None:
                 f"ratio {what}: product p95 / DuckDB {engine} p95 = {ratio:.3f}×"
                 + (f" (target ≤ {TARGET_RATIO}×: {met})" if engine == "Parquet" else "")
             )
-    api, mine = p50_p95(results["API /economy/indicators"])[1], p50_p95(results["product: park table"])[1]
+    api, mine = (
+        p50_p95(results["API /economy/indicators"])[1],
+        p50_p95(results["product: park table"])[1],
+    )
     print(f"ratio API p95 / product park table p95 = {api / mine:.2f}×")
     _dump(args, {"results": {k: p50_p95(v) for k, v in results.items()}})
 
@@ -471,7 +476,9 @@ def cmd_report(args: argparse.Namespace) -> None:
     print(f"park {park.code} ({park.enterprises.count():,} enterprises), annual report {YEAR}")
     p95 = p50_p95(times)[1]
     print(line("annual report (.docx)", times, f"  {len(docx):,} bytes"))
-    print(f"annual report p95 {p95 / 1000:.2f} s (target < 2 s: {'met' if p95 < 2000 else 'MISSED'})")
+    print(
+        f"annual report p95 {p95 / 1000:.2f} s (target < 2 s: {'met' if p95 < 2000 else 'MISSED'})"
+    )
     _dump(args, {"report": p50_p95(times)})
 
 

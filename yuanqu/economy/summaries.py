@@ -22,8 +22,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from yuanqu.core.periods import Period
 from yuanqu.core.summaries import Change, SliceKey
@@ -254,6 +255,15 @@ def _reporting(keys: set[SliceKey]) -> list[ReportingSummary]:
     return found
 
 
+def _clear(qs: QuerySet[Any]) -> None:
+    """Delete stale summary rows in one DELETE. `QuerySet.delete()` sends a post_delete signal
+    per row, and `core.versions` answers each with an UPDATE of the data version: ~135 of them
+    for one imported park-period (a third of its refresh time on PostgreSQL). The callers'
+    entry points (`core.summaries.notify` / `rebuild`) raise the version once already; summary
+    rows have no dependants to cascade to."""
+    qs._raw_delete(qs.db)
+
+
 def refresh_slices(keys: Iterable[SliceKey], *, follow: bool = True) -> int:
     """Recompute the summaries of these slices (and, `follow`, of the slices reading them).
 
@@ -266,8 +276,8 @@ def refresh_slices(keys: Iterable[SliceKey], *, follow: bool = True) -> int:
         return 0
     fresh = list(_build(wanted))
     reporting = _reporting(wanted)
-    IndicatorSummary.objects.filter(_slices_q(wanted)).delete()
-    ReportingSummary.objects.filter(_slices_q(wanted)).delete()
+    _clear(IndicatorSummary.objects.filter(_slices_q(wanted)))
+    _clear(ReportingSummary.objects.filter(_slices_q(wanted)))
     IndicatorSummary.objects.bulk_create(fresh, batch_size=500)
     ReportingSummary.objects.bulk_create(reporting, batch_size=500)
     return len(fresh)
@@ -314,7 +324,7 @@ def refresh(change: Change) -> None:
             if not change.years or k[1] in change.years
         }
         reporting = _reporting(keys)
-        ReportingSummary.objects.filter(_slices_q(keys)).delete()
+        _clear(ReportingSummary.objects.filter(_slices_q(keys)))
         ReportingSummary.objects.bulk_create(reporting, batch_size=500)
 
 
@@ -326,8 +336,8 @@ def rebuild(park_ids: list[int] | None = None) -> int:
     if park_ids is not None:
         stale = stale.filter(park_id__in=park_ids)
         stale_reporting = stale_reporting.filter(park_id__in=park_ids)
-    stale.delete()
-    stale_reporting.delete()
+    _clear(stale)
+    _clear(stale_reporting)
     written = 0
     for chunk in _chunks(sorted(keys), 240):
         written += refresh_slices(chunk, follow=False)
@@ -376,3 +386,76 @@ def check(park_ids: list[int] | None = None) -> list[str]:
                 f"园区{key[0]} {key[1]}-{key[2]:02d} 报送率：汇总表 {pair_a}，重算 {pair_b}"
             )
     return problems
+
+
+def rebuild_in_database(park_ids: list[int]) -> int:
+    """`rebuild` of these parks as one set-based statement (GROUP BY in the database) on
+    PostgreSQL, for bulk loads (benchmarks/make_scale_data.py: ~10 M rows, where `rebuild` reads
+    every row into Python); elsewhere `rebuild` itself. The same sums under the same rules as
+    `summarize` — exact numeric arithmetic, a unit change moving the decimal point, a base
+    undefined when one enterprise lacks it, 本月 from the month column or 1-本月 less the
+    enterprise's previous report of the park (`formulas.month_from_ytd`) — which
+    `check` confirms (tests/economy/test_summary_property.py, after any sequence of writes). Returns the summary
+    rows written; 报送率 is `_reporting`'s, as in `rebuild`."""
+    from django.db import connection
+
+    from yuanqu.core import versions
+    from yuanqu.registry.models import Enterprise
+
+    if connection.vendor != "postgresql":
+        return rebuild(park_ids)
+    if not park_ids:
+        return 0
+    report = EnterpriseReport._meta.db_table
+    enterprise = Enterprise._meta.db_table
+    summary = IndicatorSummary._meta.db_table
+
+    def factor(alias: str) -> str:
+        # 10^(shift to 万元) of the row's unit, exact: e.g. 千元 → 0.1.
+        cases = " ".join(
+            f"WHEN '{unit}' THEN {Decimal(1).scaleb(_shift(unit)):f}::numeric"
+            for unit in MONEY_UNITS
+        )
+        return f"(CASE {alias}.unit {cases} END)"
+
+    selects = []
+    for code, (ytd, ytd_ly, month_field, month_ly) in _computed().items():
+        if month_field is not None and month_ly is not None:
+            month_value = f"r.{month_field} * {factor('r')}"
+            month_base = f"r.{month_ly} * {factor('r')}"
+        else:
+            month_value = (
+                f"CASE WHEN r.month = 1 THEN r.{ytd} * {factor('r')} "
+                f"WHEN p.{ytd} IS NULL THEN CASE WHEN r.month = 2 THEN r.{ytd} * {factor('r')} END "
+                f"ELSE r.{ytd} * {factor('r')} - p.{ytd} * {factor('p')} END"
+            )
+            month_base = "NULL::numeric"
+        selects.append(
+            f"SELECT r.park_id, r.year, r.month, e.cluster_id, '{code}' AS code, "
+            f"r.{ytd} * {factor('r')} AS cur, r.{ytd_ly} * {factor('r')} AS base, "
+            f"{month_value} AS mv, {month_base} AS mb "
+            f"FROM {report} r JOIN {enterprise} e ON e.id = r.enterprise_id "
+            f"LEFT JOIN {report} p ON p.park_id = r.park_id AND p.enterprise_id = r.enterprise_id "
+            f"AND p.year = r.year AND p.month = r.month - 1 AND r.month > 1 "
+            f"WHERE r.park_id = ANY(%s) AND r.{ytd} IS NOT NULL"
+        )
+    sql = (
+        f"INSERT INTO {summary} (park_id, year, month, code, scope, cluster_id, current, base, "
+        "month_value, month_base, enterprise_count) "
+        "SELECT park_id, year, month, code, "
+        f"CASE WHEN GROUPING(cluster_id) = 1 THEN '{PARK}' ELSE '{CLUSTER}' END, cluster_id, "
+        "sum(cur), CASE WHEN bool_and(base IS NOT NULL) THEN sum(base) END, sum(mv), sum(mb), "
+        f"count(*) FROM ({' UNION ALL '.join(selects)}) x "
+        "GROUP BY GROUPING SETS ((park_id, year, month, code), "
+        "(park_id, year, month, code, cluster_id))"
+    )
+    versions.changed()
+    _clear(IndicatorSummary.objects.filter(park_id__in=park_ids))
+    _clear(ReportingSummary.objects.filter(park_id__in=park_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(park_ids)] * len(selects))
+        written = cursor.rowcount
+    keys = report_slices(park_ids=park_ids)
+    for chunk in _chunks(sorted(keys), 240):
+        ReportingSummary.objects.bulk_create(_reporting(set(chunk)), batch_size=500)
+    return written
