@@ -418,30 +418,39 @@ def rebuild_in_database(park_ids: list[int]) -> int:
         )
         return f"(CASE {alias}.unit {cases} END)"
 
+    computed = _computed()
+    # Each row with its enterprise's previous report of the park and year (a window, not a
+    # self-join: one scan of the park's rows whatever the planner knows of them).
+    previous = sorted({f[0] for f in computed.values() if f[2] is None or f[3] is None})
+    lagged = "".join(f", lag(r.{c}) OVER w AS prev_{c}" for c in ["month", "unit", *previous])
+    rows_cte = (
+        f"WITH r AS (SELECT r.*, e.cluster_id{lagged} FROM {report} r "
+        f"JOIN {enterprise} e ON e.id = r.enterprise_id WHERE r.park_id = ANY(%s) "
+        "WINDOW w AS (PARTITION BY r.park_id, r.enterprise_id, r.year ORDER BY r.month))"
+    )
+    prev_factor = factor("r").replace("r.unit", "r.prev_unit")
     selects = []
-    for code, (ytd, ytd_ly, month_field, month_ly) in _computed().items():
+    for code, (ytd, ytd_ly, month_field, month_ly) in computed.items():
         if month_field is not None and month_ly is not None:
             month_value = f"r.{month_field} * {factor('r')}"
             month_base = f"r.{month_ly} * {factor('r')}"
         else:
+            # formulas.month_from_ytd, the previous report being the month before's.
+            prev = f"(CASE WHEN r.prev_month = r.month - 1 THEN r.prev_{ytd} END)"
             month_value = (
                 f"CASE WHEN r.month = 1 THEN r.{ytd} * {factor('r')} "
-                f"WHEN p.{ytd} IS NULL THEN CASE WHEN r.month = 2 THEN r.{ytd} * {factor('r')} END "
-                f"ELSE r.{ytd} * {factor('r')} - p.{ytd} * {factor('p')} END"
+                f"WHEN {prev} IS NULL THEN CASE WHEN r.month = 2 THEN r.{ytd} * {factor('r')} END "
+                f"ELSE r.{ytd} * {factor('r')} - {prev} * {prev_factor} END"
             )
             month_base = "NULL::numeric"
         selects.append(
-            f"SELECT r.park_id, r.year, r.month, e.cluster_id, '{code}' AS code, "
+            f"SELECT r.park_id, r.year, r.month, r.cluster_id, '{code}' AS code, "
             f"r.{ytd} * {factor('r')} AS cur, r.{ytd_ly} * {factor('r')} AS base, "
-            f"{month_value} AS mv, {month_base} AS mb "
-            f"FROM {report} r JOIN {enterprise} e ON e.id = r.enterprise_id "
-            f"LEFT JOIN {report} p ON p.park_id = r.park_id AND p.enterprise_id = r.enterprise_id "
-            f"AND p.year = r.year AND p.month = r.month - 1 AND r.month > 1 "
-            f"WHERE r.park_id = ANY(%s) AND r.{ytd} IS NOT NULL"
+            f"{month_value} AS mv, {month_base} AS mb FROM r WHERE r.{ytd} IS NOT NULL"
         )
     sql = (
-        f"INSERT INTO {summary} (park_id, year, month, code, scope, cluster_id, current, base, "
-        "month_value, month_base, enterprise_count) "
+        f"{rows_cte} INSERT INTO {summary} (park_id, year, month, code, scope, cluster_id, "
+        "current, base, month_value, month_base, enterprise_count) "
         "SELECT park_id, year, month, code, "
         f"CASE WHEN GROUPING(cluster_id) = 1 THEN '{PARK}' ELSE '{CLUSTER}' END, cluster_id, "
         "sum(cur), CASE WHEN bool_and(base IS NOT NULL) THEN sum(base) END, sum(mv), sum(mb), "
@@ -453,7 +462,7 @@ def rebuild_in_database(park_ids: list[int]) -> int:
     _clear(IndicatorSummary.objects.filter(park_id__in=park_ids))
     _clear(ReportingSummary.objects.filter(park_id__in=park_ids))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(park_ids)] * len(selects))
+        cursor.execute(sql, [list(park_ids)])
         written = cursor.rowcount
     keys = report_slices(park_ids=park_ids)
     for chunk in _chunks(sorted(keys), 240):
