@@ -416,7 +416,7 @@ def cmd_refresh(args: argparse.Namespace) -> None:
     """Per park-period: rewrite its rows (DELETE + the insert the import uses, COPY on
     PostgreSQL) with one value changed, then `summaries.refresh` for that change (as
     `core.summaries.notify` calls it from the import's transaction); each run rolled back."""
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from yuanqu.core.bulk import insert_rows
     from yuanqu.core.summaries import Change
@@ -450,7 +450,7 @@ def cmd_refresh(args: argparse.Namespace) -> None:
         try:
             with transaction.atomic():
                 t0 = time.perf_counter()
-                EnterpriseReport.objects.filter(**period).delete()
+                EnterpriseReport.objects.filter(**period)._raw_delete(connection.alias)
                 insert_rows(EnterpriseReport, fields, changed)
                 t1 = time.perf_counter()
                 summaries.refresh(
