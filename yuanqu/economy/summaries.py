@@ -459,8 +459,10 @@ def _insert_in_database(
     # self-join: one scan of the rows whatever the planner knows of them).
     previous = sorted({f[0] for f in computed.values() if f[2] is None or f[3] is None})
     lagged = "".join(f", lag(r.{c}) OVER w AS prev_{c}" for c in ["month", "unit", *previous])
+    used = sorted({c for f in computed.values() for c in f if c is not None})
+    picked = ", ".join(f"r.{c}" for c in ["park_id", "year", "month", "unit", *used])
     rows_cte = (
-        f"WITH r AS (SELECT r.*, e.cluster_id{lagged} FROM {report} r "
+        f"WITH r AS (SELECT {picked}, e.cluster_id{lagged} FROM {report} r "
         f"JOIN {enterprise} e ON e.id = r.enterprise_id WHERE {rows_where} "
         "WINDOW w AS (PARTITION BY r.park_id, r.enterprise_id, r.year ORDER BY r.month)), "
         f"o AS (SELECT * FROM r WHERE true{out_where})"
