@@ -532,14 +532,14 @@ def cmd_growth(args: argparse.Namespace) -> None:
             raise SystemExit(out.stdout[-2000:] + out.stderr[-3000:])
         measured.append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(measured[0]["machine"])
-    print(f"park {args.park or 'the first'}; p95 in ms; ratio to the first database")
+    print(f"park {args.park or 'the first'}; p50 / p95 in ms; ratios of p50 to the first database")
     base = measured[0]
     for m in measured:
         scale = m["rows"] / base["rows"]
         cells = []
         for what in ("table", "ranking", "api", "report"):
-            p95 = m[what][1]
-            cells.append(f"{what} {p95:8.2f} ({p95 / base[what][1]:.2f}×)")
+            p50, p95 = m[what]
+            cells.append(f"{what} {p50:.1f} / {p95:.1f} ({p50 / base[what][0]:.2f}×)")
         print(f"{m['parks']:>5,} parks {m['rows']:>11,} rows ({scale:4.1f}×): " + "  ".join(cells))
     print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
