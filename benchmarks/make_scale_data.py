@@ -177,40 +177,18 @@ def load_park(spec: ParkSpec, region: Any, *, year: int, years: int, timings: Ti
     `years` years to `year`, released indicators, targets, reviewed slices and summaries."""
     from yuanqu.core.bulk import insert_rows
     from yuanqu.core.uscc import make_uscc
-    from yuanqu.demo.registry import DEPARTMENTS, INDUSTRY_CODES, NAME_HEADS
+    from yuanqu.demo.registry import INDUSTRY_CODES, NAME_HEADS
     from yuanqu.economy import summaries
     from yuanqu.economy.models import EnterpriseReport
     from yuanqu.imports.models import DataSlice, DataStatus
-    from yuanqu.registry.models import Enterprise, EnterpriseScale, IndustryCluster, Park
-    from yuanqu.registry.services import department_create, enterprises_create_many
+    from yuanqu.registry.models import Enterprise, EnterpriseScale
+    from yuanqu.registry.services import enterprises_create_many
 
     t0 = time.perf_counter()
     p = spec.number
     rng = random.Random(SEED + p)
-    names = [citydata.CLUSTERS[(p + k) % len(citydata.CLUSTERS)] for k in range(4)]
-    park = Park.objects.create(
-        code=spec.code,
-        name=f"{region.name}第{p:04d}产业园区",
-        level=Park.Level.PROVINCIAL if p % 5 == 0 else Park.Level.CITY,
-        park_type=Park.ParkType.INDUSTRIAL,
-        province="示范省",
-        city_county=region.name,
-        approved_area_ha=Decimal(rng.randint(300, 3000)),
-        leading_industries="、".join(names),
-        region=region,
-        raw={"来源": "基准测试数据"},
-    )
-    departments: dict[str, Any] = {}
-    for code, name, parent, areas in DEPARTMENTS:
-        departments[code] = department_create(
-            park=park,
-            code=code,
-            name=name,
-            parent=departments.get(parent) if parent else None,
-            modules=areas,
-        )
-    clusters = IndustryCluster.objects.bulk_create(
-        [IndustryCluster(park=park, name=n) for n in names]
+    park, clusters = citydata.create_park(
+        p, code=spec.code, name=f"{region.name}第{p:04d}产业园区", region=region, rng=rng
     )
     first_year = year - years + 1
     n = spec.enterprises
