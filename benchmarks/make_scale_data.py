@@ -353,7 +353,7 @@ def load(
         todo.reverse()
     for k, spec in enumerate(todo, 1):
         if from_end and Park.objects.filter(code=spec.code).exists():
-            log(f"  {spec.code} is being loaded by the loader from the start: stopping here")
+            log(f"  {spec.code} is loaded by the loader from the start: stopping here")
             break
         try:
             with transaction.atomic():
@@ -361,9 +361,10 @@ def load(
                     spec, regions[spec.region_code], year=year, years=layout.years, timings=timings
                 )
         except IntegrityError:
-            if not from_end:
+            # Two loaders met: the other committed this park first (its code is unique).
+            if not Park.objects.filter(code=spec.code).exists():
                 raise
-            log(f"  {spec.code} was just taken by the loader from the start: stopping here")
+            log(f"  {spec.code} was just loaded by the other loader: stopping here")
             break
         loaded += 1
         if k == len(todo) or k % max(1, len(todo) // 20) == 0:
