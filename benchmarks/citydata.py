@@ -217,42 +217,57 @@ def report_rows(
 # ---------------------------------------------------------------------------------------------
 
 
-def load_park(p: int, *, enterprises: int, year: int, region: Any) -> int:
-    """Create park p with its departments, clusters, enterprises, 规上 list, reports, released
-    indicators, targets and reviewed slices; return the number of report rows."""
-    from yuanqu.core.bulk import insert_rows
-    from yuanqu.core.uscc import make_uscc
-    from yuanqu.demo.registry import DEPARTMENTS, INDUSTRY_CODES, NAME_HEADS
-    from yuanqu.economy.models import EnterpriseReport
-    from yuanqu.imports.models import DataSlice, DataStatus
-    from yuanqu.registry.models import Enterprise, EnterpriseScale, IndustryCluster, Park
-    from yuanqu.registry.services import department_create, enterprises_create_many
+def create_park(
+    p: int, *, code: str, name: str, region: Any, rng: random.Random
+) -> tuple[Any, list[Any]]:
+    """Park p with the demo's departments and four industry clusters (its area drawn from
+    `rng`); returns the park and its clusters."""
+    from yuanqu.demo.registry import DEPARTMENTS
+    from yuanqu.registry.models import IndustryCluster, Park
+    from yuanqu.registry.services import department_create
 
-    rng = random.Random(SEED + p)
     names = [CLUSTERS[(p + k) % len(CLUSTERS)] for k in range(4)]
     park = Park.objects.create(
-        code=park_code(p),
-        name=f"基准市第{p:02d}产业园区",
+        code=code,
+        name=name,
         level=Park.Level.PROVINCIAL if p % 5 == 0 else Park.Level.CITY,
         park_type=Park.ParkType.INDUSTRIAL,
         province="示范省",
-        city_county="基准市",
+        city_county=region.name,
         approved_area_ha=Decimal(rng.randint(300, 3000)),
         leading_industries="、".join(names),
         region=region,
         raw={"来源": "基准测试数据"},
     )
     departments: dict[str, Any] = {}
-    for code, name, parent, areas in DEPARTMENTS:
-        departments[code] = department_create(
+    for dept_code, dept_name, parent, areas in DEPARTMENTS:
+        departments[dept_code] = department_create(
             park=park,
-            code=code,
-            name=name,
+            code=dept_code,
+            name=dept_name,
             parent=departments.get(parent) if parent else None,
             modules=areas,
         )
     clusters = IndustryCluster.objects.bulk_create(
         [IndustryCluster(park=park, name=n) for n in names]
+    )
+    return park, clusters
+
+
+def load_park(p: int, *, enterprises: int, year: int, region: Any) -> int:
+    """Create park p with its departments, clusters, enterprises, 规上 list, reports, released
+    indicators, targets and reviewed slices; return the number of report rows."""
+    from yuanqu.core.bulk import insert_rows
+    from yuanqu.core.uscc import make_uscc
+    from yuanqu.demo.registry import INDUSTRY_CODES, NAME_HEADS
+    from yuanqu.economy.models import EnterpriseReport
+    from yuanqu.imports.models import DataSlice, DataStatus
+    from yuanqu.registry.models import Enterprise, EnterpriseScale
+    from yuanqu.registry.services import enterprises_create_many
+
+    rng = random.Random(SEED + p)
+    park, clusters = create_park(
+        p, code=park_code(p), name=f"基准市第{p:02d}产业园区", region=region, rng=rng
     )
 
     # Who is 规上 when: "both" years, "enters" at the annual review of `year`, "new" plant

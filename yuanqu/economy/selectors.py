@@ -165,6 +165,8 @@ class ReportCache:
         self._status: dict[tuple[int, int, int], str] = {}
         self._status_loaded: set[tuple[int, int]] = set()
         self._summaries: dict[tuple[int, int], dict[tuple[int, str, str, int | None], Any]] = {}
+        # (park, year) → the months prefetched, when `prefetch` loaded only some months.
+        self._summary_months: dict[tuple[int, int], set[int]] = {}
         self._indicators: list[Indicator] | None = None
         self._targets: dict[tuple[int, int], dict[int, Target]] = {}
         self._entered: dict[
@@ -174,11 +176,17 @@ class ReportCache:
         self._clusters: dict[int, str] = {}
 
     def prefetch(
-        self, parks: Iterable[Park], years: Iterable[int], codes: Iterable[str] | None = None
+        self,
+        parks: Iterable[Park],
+        years: Iterable[int],
+        codes: Iterable[str] | None = None,
+        months: Iterable[int] | None = None,
     ) -> None:
         """Load statuses, summaries, targets and entered values of many parks at once (rankings:
         a handful of queries for a whole region instead of a few per park). With `codes`, only
-        those indicators' figures are loaded: the cache then answers for them alone."""
+        those indicators' figures are loaded: the cache then answers for them alone. With
+        `months`, only those months' summaries (a ranking reads one period and last year's:
+        ~20× fewer rows); another month's are loaded when asked for."""
         from yuanqu.economy.models import IndicatorSummary
 
         park_ids = [p.pk for p in parks]
@@ -211,7 +219,10 @@ class ReportCache:
         targets: dict[tuple[int, int], dict[int, Target]] = {
             (p, y): {} for p in park_ids for y in years
         }
-        for t in Target.objects.filter(park_id__in=park_ids, year__in=years):
+        target_qs = Target.objects.filter(park_id__in=park_ids, year__in=years)
+        if wanted is not None:
+            target_qs = target_qs.filter(indicator__code__in=wanted)
+        for t in target_qs:
             targets[(t.park_id, t.year)][t.indicator_id] = t
         summaries: dict[tuple[int, int], dict[tuple[int, str, str, int | None], Any]] = {
             (p, y): {} for p in park_ids for y in years
@@ -221,6 +232,9 @@ class ReportCache:
         )
         if wanted is not None:
             rows = rows.filter(code__in=wanted)
+        only = set(months) if months is not None else None
+        if only is not None:
+            rows = rows.filter(month__in=sorted(only))
         for s in rows:
             summaries[(s.park_id, s.year)][(s.month, s.code, s.scope, s.cluster_id)] = s
         for p in park_ids:
@@ -229,7 +243,10 @@ class ReportCache:
                 self._targets.setdefault((p, y), targets[(p, y)])
                 self._entered_status.setdefault((p, y), status_by[(p, y)])
                 self._entered.setdefault((p, y), entered_by[(p, y)])
-                self._summaries.setdefault((p, y), summaries[(p, y)])
+                if (p, y) not in self._summaries:
+                    self._summaries[(p, y)] = summaries[(p, y)]
+                    if only is not None:
+                        self._summary_months[(p, y)] = only
 
     def indicators(self) -> list[Indicator]:
         if self._indicators is None:
@@ -300,11 +317,17 @@ class ReportCache:
         return ReportSet(park=park, period=period, status=status, rows=rows)
 
     # -- summaries ---------------------------------------------------------------------------
-    def _summary_rows(self, park: Park, year: int) -> dict[tuple[int, str, str, int | None], Any]:
-        """The park-scope summaries of a park and year (12 months × indicators), loaded once."""
+    def _summary_rows(
+        self, park: Park, year: int, month: int
+    ) -> dict[tuple[int, str, str, int | None], Any]:
+        """The park-scope summaries of a park and year (12 months × indicators), loaded once
+        (the whole year again when `prefetch` loaded other months only)."""
         from yuanqu.economy.models import IndicatorSummary
 
         key = (park.pk, year)
+        partial = self._summary_months.get(key)
+        if partial is not None and month not in partial:
+            del self._summaries[key], self._summary_months[key]
         if key not in self._summaries:
             qs = IndicatorSummary.objects.filter(
                 park=park, year=year, scope=IndicatorSummary.Scope.PARK
@@ -317,7 +340,7 @@ class ReportCache:
         does not count for this reader or no enterprise has the figure."""
         if not self.counts(park, period):
             return None
-        rows = self._summary_rows(park, period.year)
+        rows = self._summary_rows(park, period.year, period.month)
         return rows.get((period.month, code, "park", None))
 
     def cluster_summaries(self, park: Park, period: Period, code: str) -> list[Any]:
@@ -1041,7 +1064,7 @@ def park_ranking(
         raise ValueError("排名口径只能是 value、yoy 或 completion")
     parks = list(parks) if parks is not None else list(Park.objects.filter(region=region))
     cache = ReportCache(include_submitted=include_submitted)
-    cache.prefetch(parks, [period.year, period.year - 1], codes=[code])
+    cache.prefetch(parks, [period.year, period.year - 1], codes=[code], months=[period.month])
     rows = {}
     for park in parks:
         row = indicator_row(

@@ -22,9 +22,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from yuanqu.core.periods import Period
 from yuanqu.core.summaries import Change, SliceKey
@@ -181,92 +182,6 @@ def _build(keys: set[SliceKey]) -> Iterator[IndicatorSummary]:
                 )
 
 
-def _unit_factors() -> str:
-    """`VALUES` of each report unit and its factor to 万元 (`_shift` as a number)."""
-    return ", ".join(
-        f"('{unit}', {format(Decimal(1).scaleb(_shift(unit)), 'f')}::numeric)"
-        for unit in MONEY_UNITS
-    )
-
-
-def _summary_sql() -> str:
-    """PostgreSQL: `_build`'s sums of the slices in `%s` arrays (park ids, years, months),
-    computed by the database and inserted into the summary table in one statement.
-
-    The same rules as `summarize`, row for row: amounts × the unit's factor to 万元 (numeric:
-    exact, as `scaleb`); an enterprise without 1-本月 is not in the indicator's set; the base
-    is defined only when every enterprise of the set has one (COUNT(base) = COUNT(*)); 本月
-    sums leave NULLs out (NULL when all are); 本月 of an indicator without a month column is
-    1-本月 less the same park's report of the previous month (`formulas.month_from_ytd`:
-    January's is 1-本月; February's without a January report is 1-2月; later gaps NULL). One
-    GROUPING SETS pass gives the park row (scope park) and the cluster rows (cluster NULL =
-    未分类). Not on SQLite: its decimals are floats in SQL (`ExactDecimalField`).
-    """
-    table = EnterpriseReport._meta.db_table
-    enterprise_table = EnterpriseReport._meta.get_field("enterprise").related_model._meta.db_table
-    fields = _report_fields()
-    no_month = sorted(
-        {
-            ytd
-            for ytd, _, month, month_ly in _computed().values()
-            if month is None or month_ly is None
-        }
-    )
-    cur_columns = ", ".join(f"r.{f} * u.f AS {f}" for f in fields)
-    prev_columns = ", ".join(f"p.{f} * pu.f AS prev_{f}" for f in no_month)
-    selects = []
-    for code, (ytd, ytd_ly, month_field, month_ly) in sorted(_computed().items()):
-        if month_field is not None and month_ly is not None:
-            month_value, month_base = month_field, month_ly
-        else:
-            month_value = (
-                f"CASE WHEN month = 1 THEN {ytd} WHEN prev_{ytd} IS NULL "
-                f"THEN CASE WHEN month = 2 THEN {ytd} END ELSE {ytd} - prev_{ytd} END"
-            )
-            month_base = "NULL::numeric"
-        selects.append(
-            f"SELECT park_id, year, month, '{code}' AS code, "
-            f"CASE WHEN GROUPING(cluster_id) = 1 THEN '{PARK}' ELSE '{CLUSTER}' END AS scope, "
-            f"cluster_id, SUM({ytd}), "
-            f"CASE WHEN COUNT({ytd_ly}) = COUNT(*) THEN SUM({ytd_ly}) END, "
-            f"SUM({month_value}), SUM({month_base}), COUNT(*) "
-            f"FROM cur WHERE {ytd} IS NOT NULL "
-            f"GROUP BY GROUPING SETS ((park_id, year, month), (park_id, year, month, cluster_id))"
-        )
-    return (
-        f"INSERT INTO {IndicatorSummary._meta.db_table} (park_id, year, month, code, scope, "
-        "cluster_id, current, base, month_value, month_base, enterprise_count) "
-        "WITH k AS (SELECT * FROM unnest(%s::int[], %s::int[], %s::int[]) "
-        "AS k(park_id, year, month)), "
-        f"u(unit, f) AS (VALUES {_unit_factors()}), "
-        f"cur AS (SELECT r.park_id, r.year, r.month, e.cluster_id, {cur_columns}, {prev_columns} "
-        f"FROM k JOIN {table} r ON r.park_id = k.park_id AND r.year = k.year "
-        "AND r.month = k.month "
-        f"JOIN {enterprise_table} e ON e.id = r.enterprise_id JOIN u ON u.unit = r.unit "
-        f"LEFT JOIN {table} p ON k.month > 1 AND p.enterprise_id = r.enterprise_id "
-        "AND p.park_id = r.park_id AND p.year = r.year AND p.month = r.month - 1 "
-        "LEFT JOIN u pu ON pu.unit = p.unit) "
-        f"SELECT * FROM ({' UNION ALL '.join(selects)}) s "
-        "ORDER BY park_id, year, month, scope, COALESCE(cluster_id, 0), code"
-    )
-
-
-def _insert_in_database(keys: set[SliceKey]) -> int:
-    """PostgreSQL: write the slices' summaries with `_summary_sql`; returns the rows written.
-
-    Why: summing in Python read every report of the slices back through the ORM — at 100,000
-    reports in one period about 3 s of an import's 14 (issue 16); the database does it where
-    the rows are, in a fraction of that. `check` still recomputes with `_build` in Python, so
-    the property tests on PostgreSQL compare the two."""
-    ordered = sorted(keys)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _summary_sql(),
-            [[k[0] for k in ordered], [k[1] for k in ordered], [k[2] for k in ordered]],
-        )
-        return cursor.rowcount
-
-
 def _slices_q(keys: Iterable[SliceKey]) -> Q:
     q = Q(pk__in=[])
     for (park_id, year), months in _group(keys).items():
@@ -341,6 +256,15 @@ def _reporting(keys: set[SliceKey]) -> list[ReportingSummary]:
     return found
 
 
+def _clear(qs: QuerySet[Any]) -> None:
+    """Delete stale summary rows in one DELETE. `QuerySet.delete()` sends a post_delete signal
+    per row, and `core.versions` answers each with an UPDATE of the data version: ~135 of them
+    for one imported park-period (a third of its refresh time on PostgreSQL). The callers'
+    entry points (`core.summaries.notify` / `rebuild`) raise the version once already; summary
+    rows have no dependants to cascade to."""
+    qs._raw_delete(qs.db)
+
+
 def refresh_slices(keys: Iterable[SliceKey], *, follow: bool = True) -> int:
     """Recompute the summaries of these slices (and, `follow`, of the slices reading them).
 
@@ -352,11 +276,14 @@ def refresh_slices(keys: Iterable[SliceKey], *, follow: bool = True) -> int:
     if not wanted:
         return 0
     reporting = _reporting(wanted)
-    IndicatorSummary.objects.filter(_slices_q(wanted)).delete()
-    ReportingSummary.objects.filter(_slices_q(wanted)).delete()
+    _clear(IndicatorSummary.objects.filter(_slices_q(wanted)))
+    _clear(ReportingSummary.objects.filter(_slices_q(wanted)))
     ReportingSummary.objects.bulk_create(reporting, batch_size=500)
     if connection.vendor == "postgresql":
-        return _insert_in_database(wanted)
+        # Summed by the database: an imported park-period of 2,000 enterprises is ~6,000 rows
+        # read (the period, the month before, the next period), which Python would sum in
+        # ~100 ms; `_build` below is the same computation, and `check` compares the two.
+        return _insert_in_database(keys=wanted)
     fresh = list(_build(wanted))
     IndicatorSummary.objects.bulk_create(fresh, batch_size=500)
     return len(fresh)
@@ -403,7 +330,7 @@ def refresh(change: Change) -> None:
             if not change.years or k[1] in change.years
         }
         reporting = _reporting(keys)
-        ReportingSummary.objects.filter(_slices_q(keys)).delete()
+        _clear(ReportingSummary.objects.filter(_slices_q(keys)))
         ReportingSummary.objects.bulk_create(reporting, batch_size=500)
 
 
@@ -415,8 +342,8 @@ def rebuild(park_ids: list[int] | None = None) -> int:
     if park_ids is not None:
         stale = stale.filter(park_id__in=park_ids)
         stale_reporting = stale_reporting.filter(park_id__in=park_ids)
-    stale.delete()
-    stale_reporting.delete()
+    _clear(stale)
+    _clear(stale_reporting)
     written = 0
     for chunk in _chunks(sorted(keys), 240):
         written += refresh_slices(chunk, follow=False)
@@ -465,3 +392,117 @@ def check(park_ids: list[int] | None = None) -> list[str]:
                 f"园区{key[0]} {key[1]}-{key[2]:02d} 报送率：汇总表 {pair_a}，重算 {pair_b}"
             )
     return problems
+
+
+def rebuild_in_database(park_ids: list[int]) -> int:
+    """`rebuild` of these parks with the summaries summed by the database (`_insert_in_database`)
+    on PostgreSQL, for bulk loads (benchmarks/make_scale_data.py: ~10 M rows, which `rebuild`
+    would read into Python row by row); elsewhere `rebuild` itself. Returns the summary rows
+    written; 报送率 is `_reporting`'s, as in `rebuild`."""
+    from yuanqu.core import versions
+
+    if connection.vendor != "postgresql":
+        return rebuild(park_ids)
+    if not park_ids:
+        return 0
+    versions.changed()
+    _clear(IndicatorSummary.objects.filter(park_id__in=park_ids))
+    _clear(ReportingSummary.objects.filter(park_id__in=park_ids))
+    written = _insert_in_database(park_ids=park_ids)
+    keys = report_slices(park_ids=park_ids)
+    for chunk in _chunks(sorted(keys), 240):
+        ReportingSummary.objects.bulk_create(_reporting(set(chunk)), batch_size=500)
+    return written
+
+
+def _insert_in_database(
+    *, park_ids: list[int] | None = None, keys: set[SliceKey] | None = None
+) -> int:
+    """INSERT the summaries of these parks (or only of these slices) as one set-based statement
+    (GROUP BY GROUPING SETS) on PostgreSQL: the sums `summarize` takes, under its rules — exact
+    numeric arithmetic, a unit change moving the decimal point, a base undefined when one
+    enterprise lacks it, 本月 from the month column or 1-本月 less the enterprise's previous
+    report of the park (`formulas.month_from_ytd`). `check` confirms it
+    (tests/economy/test_summary_property.py, after any sequence of writes). The caller deletes
+    the stale rows first. Returns the rows written."""
+    from yuanqu.registry.models import Enterprise
+
+    report = EnterpriseReport._meta.db_table
+    enterprise = Enterprise._meta.db_table
+    summary = IndicatorSummary._meta.db_table
+
+    def factor(alias: str) -> str:
+        # 10^(shift to 万元) of the row's unit, exact: e.g. 千元 → 0.1.
+        cases = " ".join(
+            f"WHEN '{unit}' THEN {Decimal(1).scaleb(_shift(unit)):f}::numeric"
+            for unit in MONEY_UNITS
+        )
+        return f"(CASE {alias}.unit {cases} END)"
+
+    def triples(found: set[SliceKey]) -> list[list[int]]:
+        ordered = sorted(found)
+        return [[k[0] for k in ordered], [k[1] for k in ordered], [k[2] for k in ordered]]
+
+    in_slices = (
+        "(r.park_id, r.year, r.month) IN (SELECT * FROM unnest(%s::int[], %s::int[], %s::int[]))"
+    )
+    params: list[object]
+    if keys is None:
+        rows_where, out_where, params = "r.park_id = ANY(%s)", "", [list(park_ids or [])]
+    else:
+        # The slices' rows and those of the month before each (their 本月 reads it).
+        needed = set(keys) | {(p, y, m - 1) for p, y, m in keys if m > 1}
+        # Read as park ∈ …, year ∈ …, month ∈ …: a superset whose size the planner estimates
+        # well (the exact triples estimate badly and switch JIT compilation on, ~100 ms); rows
+        # outside the slices only stand beside them in the window, their summaries unwritten.
+        rows_where = "r.park_id = ANY(%s) AND r.year = ANY(%s) AND r.month = ANY(%s)"
+        out_where = f" AND {in_slices}"
+        params = [*(sorted(set(t)) for t in triples(needed)), *triples(set(keys))]
+    computed = _computed()
+    # Each row with its enterprise's previous report of the park and year (a window, not a
+    # self-join: one scan of the rows whatever the planner knows of them).
+    previous = sorted({f[0] for f in computed.values() if f[2] is None or f[3] is None})
+    lagged = "".join(f", lag(r.{c}) OVER w AS prev_{c}" for c in ["month", "unit", *previous])
+    used = sorted({c for f in computed.values() for c in f if c is not None})
+    picked = ", ".join(f"r.{c}" for c in ["park_id", "year", "month", "unit", *used])
+    rows_cte = (
+        # The cluster by its primary key row by row: a join would hash every enterprise of
+        # the platform for the few thousand rows of one park-period.
+        f"WITH r AS (SELECT {picked}, (SELECT e.cluster_id FROM {enterprise} e "
+        f"WHERE e.id = r.enterprise_id) AS cluster_id{lagged} FROM {report} r WHERE {rows_where} "
+        "WINDOW w AS (PARTITION BY r.park_id, r.enterprise_id, r.year ORDER BY r.month)), "
+        f"o AS (SELECT * FROM r WHERE true{out_where})"
+    )
+    prev_factor = factor("r").replace("r.unit", "r.prev_unit")
+    selects = []
+    for code, (ytd, ytd_ly, month_field, month_ly) in computed.items():
+        if month_field is not None and month_ly is not None:
+            month_value = f"r.{month_field} * {factor('r')}"
+            month_base = f"r.{month_ly} * {factor('r')}"
+        else:
+            # formulas.month_from_ytd, the previous report being the month before's.
+            prev = f"(CASE WHEN r.prev_month = r.month - 1 THEN r.prev_{ytd} END)"
+            month_value = (
+                f"CASE WHEN r.month = 1 THEN r.{ytd} * {factor('r')} "
+                f"WHEN {prev} IS NULL THEN CASE WHEN r.month = 2 THEN r.{ytd} * {factor('r')} END "
+                f"ELSE r.{ytd} * {factor('r')} - {prev} * {prev_factor} END"
+            )
+            month_base = "NULL::numeric"
+        selects.append(
+            f"SELECT r.park_id, r.year, r.month, r.cluster_id, '{code}' AS code, "
+            f"r.{ytd} * {factor('r')} AS cur, r.{ytd_ly} * {factor('r')} AS base, "
+            f"{month_value} AS mv, {month_base} AS mb FROM o r WHERE r.{ytd} IS NOT NULL"
+        )
+    sql = (
+        f"{rows_cte} INSERT INTO {summary} (park_id, year, month, code, scope, cluster_id, "
+        "current, base, month_value, month_base, enterprise_count) "
+        "SELECT park_id, year, month, code, "
+        f"CASE WHEN GROUPING(cluster_id) = 1 THEN '{PARK}' ELSE '{CLUSTER}' END, cluster_id, "
+        "sum(cur), CASE WHEN bool_and(base IS NOT NULL) THEN sum(base) END, sum(mv), sum(mb), "
+        f"count(*) FROM ({' UNION ALL '.join(selects)}) x "
+        "GROUP BY GROUPING SETS ((park_id, year, month, code), "
+        "(park_id, year, month, code, cluster_id))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
