@@ -797,6 +797,20 @@ def _stage_rows(
     return lambda: importer.apply(plan, preview, record)
 
 
+def _cleaned_rows(importer: Importer, path: Path, preview: Preview) -> Iterator[Any]:
+    """A streaming import's rows read and cleaned one by one, counted in `preview.rows_read`,
+    with the progress reported every 1,000 rows read."""
+    ctx = importer.ctx
+    progress = ctx.progress
+    for item in read_records(importer, path):
+        preview.rows_read += 1
+        row = importer.clean(item)
+        if row is not None:
+            yield row
+        if progress and preview.rows_read % 1000 == 0:
+            progress(preview.rows_read, ctx.rows_estimate)
+
+
 def _stage_streaming(
     importer: Importer,
     path: Path,
@@ -814,19 +828,10 @@ def _stage_streaming(
     """
     ctx = importer.ctx
     progress = ctx.progress
-
-    def cleaned() -> Iterator[Any]:
-        for item in read_records(importer, path):
-            preview.rows_read += 1
-            row = importer.clean(item)
-            if row is not None:
-                yield row
-            if progress and preview.rows_read % 1000 == 0:
-                progress(preview.rows_read, ctx.rows_estimate)
-
+    cleaned = _cleaned_rows(importer, path, preview)
     with _fewer_collections():
         importer.begin(preview, record)
-        for chunk in iter_chunks(cleaned(), importer.chunk_size):
+        for chunk in iter_chunks(cleaned, importer.chunk_size):
             if spool is not None and not ctx.has_errors:
                 # Staged before `feed`, which may fill in what it resolved (enterprises):
                 # the write phase resolves again, against the database as it is then.
@@ -877,20 +882,11 @@ def _import_in_one_pass(
     """
     ctx = importer.ctx
     progress = ctx.progress
-
-    def cleaned() -> Iterator[Any]:
-        for item in read_records(importer, path):
-            preview.rows_read += 1
-            row = importer.clean(item)
-            if row is not None:
-                yield row
-            if progress and preview.rows_read % 1000 == 0:
-                progress(preview.rows_read, ctx.rows_estimate)
-
+    cleaned = _cleaned_rows(importer, path, preview)
     try:
         with transaction.atomic(), _fewer_collections(), one_pass():
             importer.begin(preview, record)
-            for chunk in iter_chunks(cleaned(), importer.chunk_size):
+            for chunk in iter_chunks(cleaned, importer.chunk_size):
                 importer.feed(chunk, preview, write=True)
                 _checkpoint("staging", record)
             if progress:
