@@ -80,6 +80,18 @@ def test_year_figures_as_of_year_end():
     assert selectors.land_area_by_enterprise([e.pk]) == {e.pk: D(60)}
 
 
+def test_cockpit_card_is_the_land_at_the_month_end():
+    from yuanqu.core.periods import Period
+    from yuanqu.land.cockpit import land_card
+
+    park, _, _ = _world()
+    card = land_card(park, Period(2022, 8))
+    # A stock at a date: "2022年8月末" (P4 only), not the YTD label "2022年1-8月末".
+    assert card is not None and card["label"] == "成熟可供用地（2022年8月末）"
+    assert (card["value"], card["unit"]) == ("32", "亩")  # 31.5 亩, rounded half up
+    assert land_card(park, Period(2022, 12))["value"] == "152"
+
+
 def test_idle_on_the_day_and_not_the_day_before():
     park, _, _ = _world()
     assert selectors.land_summary(park=park, year=2023, at=d(2023, 8, 31)).idle.count == 0

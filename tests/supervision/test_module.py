@@ -269,3 +269,6 @@ def test_list_pages_and_cards_have_bounded_queries(demo, django_assert_max_num_q
     assert card is not None and card["value"] == "86.8"
     lights = lights_card(park, Period(2023, 12))
     assert lights is not None and lights["unit"] == "项"
+    # A count at a date: "截至2023年12月末", not the YTD label "2023年1-12月末".
+    assert lights["label"] == "在办督办事项（截至2023年12月末）"
+    assert lights_card(park, Period(2022, 9))["label"] == "在办督办事项（截至2022年9月末）"

@@ -22,7 +22,7 @@ def land_card(park: Park, period: Period | None) -> CardData | None:
     if not any(g.count for g in s.by_status.values()):
         return None
     return {
-        "label": f"成熟可供用地（{period.label}末）",
+        "label": f"成熟可供用地（{period.year}年{period.month}月末）",
         "value": str(round_half_up(s.available.area_mu, 0)),
         "unit": "亩",
         "note": f"本年新增收储{s.reserved.area_mu.normalize():f}亩；闲置土地{s.idle.count}宗",

@@ -24,7 +24,7 @@ def lights_card(park: Park, period: Period | None) -> CardData | None:
     red = sum(1 for r in rows if r.light == "red")
     yellow = sum(1 for r in rows if r.light == "yellow")
     return {
-        "label": f"在办督办事项（截至{period.label}末）",
+        "label": f"在办督办事项（截至{period.year}年{period.month}月末）",
         "value": str(len(rows)),
         "unit": "项",
         "note": f"红灯{red}项、黄灯{yellow}项",
