@@ -330,6 +330,10 @@ YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 # Worksheets with more XML than this are read by the streaming reader (flat memory, slower)
 # instead of calamine (fast, ≈ 1.6 bytes of RAM per byte of XML). Lower it on small servers.
 YUANQU_IMPORT_STREAM_BYTES = env_int("YUANQU_IMPORT_STREAM_BYTES", 320 * 1024 * 1024)
+# PostgreSQL: enterprise reports checked and written in one pass inside the import's one
+# transaction (imports.engine._import_in_one_pass: no spool, no second round of lookups). 0 stages
+# them as on SQLite — for a server where long transactions hurt (e.g. a replica's lag).
+YUANQU_IMPORT_ONE_PASS = env_bool("YUANQU_IMPORT_ONE_PASS", True)
 # Web uploads larger than this are previewed and committed by a background task (TASKS below),
 # the page showing a progress bar; smaller ones run inside the request (a second or two).
 YUANQU_IMPORT_BACKGROUND_BYTES = env_int("YUANQU_IMPORT_BACKGROUND_BYTES", 1_000_000)

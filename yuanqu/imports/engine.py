@@ -856,7 +856,7 @@ def _writes_while_reading() -> bool:
     """
     from django.db import connection
 
-    return connection.vendor == "postgresql" and getattr(settings, "YUANQU_IMPORT_ONE_PASS", True)
+    return connection.vendor == "postgresql" and settings.YUANQU_IMPORT_ONE_PASS
 
 
 class _Rollback(Exception):
