@@ -18,7 +18,7 @@ it, on the machine it prints (CPU, cores, RAM, PostgreSQL version, load average)
 times are of its selectors called in-process, one call at a time, each with a fresh
 `ReportCache` (no page cache, no data-version cache: what the first reader after a data change
 meets); the API's are of whole requests through the Django test client. Run by hand; the suite
-keeps only a smoke run (tests/benchmarks/test_scale_smoke.py).
+keeps only a smoke run (tests/economy/test_scale_bench_smoke.py).
 """
 
 from __future__ import annotations
