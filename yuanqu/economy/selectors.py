@@ -85,9 +85,12 @@ def slice_statuses(
     *, kind: str, park_ids: Iterable[int], years: Iterable[int]
 ) -> dict[tuple[int, int, int], str]:
     """{(park_id, year, month): status} for the slices of these parks and years."""
-    rows = DataSlice.objects.filter(
-        kind=kind, park_id__in=list(park_ids), year__in=list(years)
-    ).values_list("park_id", "year", "month", "status")
+    # No ORDER BY (the model's orders by park, i.e. joins it): the rows go into a dict.
+    rows = (
+        DataSlice.objects.filter(kind=kind, park_id__in=list(park_ids), year__in=list(years))
+        .order_by()
+        .values_list("park_id", "year", "month", "status")
+    )
     return {(p, y, m): s for p, y, m, s in rows}
 
 
@@ -103,7 +106,7 @@ def slice_statuses_by_kind(
     found: dict[str, dict[tuple[int, int, int], str]] = {k: {} for k in kinds}
     qs = DataSlice.objects.filter(
         kind__in=list(found), park_id__in=list(park_ids), year__in=list(years)
-    )
+    ).order_by()
     if months is not None:
         qs = qs.filter(month__in=sorted(set(months)))
     rows = qs.values_list("kind", "park_id", "year", "month", "status")
@@ -292,7 +295,9 @@ class ReportCache:
         targets: dict[tuple[int, int], dict[int, Target]] = {
             (p, y): {} for p in park_ids for y in years
         }
-        target_qs = Target.objects.filter(park_id__in=park_ids, year__in=years)
+        # Unordered (the model's order joins the indicators): one target a park, year and
+        # indicator, keyed so.
+        target_qs = Target.objects.filter(park_id__in=park_ids, year__in=years).order_by()
         if wanted is not None:
             target_qs = target_qs.filter(indicator__code__in=wanted)
         for t in target_qs:
@@ -608,10 +613,15 @@ def _entered_values(
     # The indicators are already read (the cache's list): filtered by id, no join, as tuples.
     codes = {i.pk: i.code for i in indicators}
     found = {}
-    qs = ParkIndicatorValue.objects.filter(
-        park_id__in=park_ids, indicator_id__in=list(codes), year__in=years, basis=basis
-    ).values_list(
-        "park_id", "indicator_id", "year", "month", "value", "month_value", "yoy_pct", "basis"
+    # Unordered: the model's order joins the indicators; one value a key (uniq_park_indicator).
+    qs = (
+        ParkIndicatorValue.objects.filter(
+            park_id__in=park_ids, indicator_id__in=list(codes), year__in=years, basis=basis
+        )
+        .order_by()
+        .values_list(
+            "park_id", "indicator_id", "year", "month", "value", "month_value", "yoy_pct", "basis"
+        )
     )
     for park_id, indicator_id, year, month, value, month_value, yoy_pct, v_basis in qs:
         if counted(status.get((park_id, year, month)), include_submitted):
