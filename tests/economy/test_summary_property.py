@@ -239,6 +239,18 @@ def assert_summaries_equal_recomputation(park) -> None:
             a = selectors.park_indicator_table(park=park, period=period, cache=fast)
             b = selectors.park_indicator_table(park=park, period=period, cache=slow)
             assert a == b, (period, include_submitted)
+            # The same through a prefetched cache, as the API (the park's two years) and a
+            # ranking (one indicator, the period's month only: the statuses of other months,
+            # which 本月 reads, are loaded when asked for) read it.
+            years = [period.year, period.year - 1]
+            wide = selectors.ReportCache(include_submitted=include_submitted)
+            wide.prefetch([park], years)
+            assert selectors.park_indicator_table(park=park, period=period, cache=wide) == b
+            for row in b:
+                narrow = selectors.ReportCache(include_submitted=include_submitted)
+                narrow.prefetch([park], years, codes=[row.code], months=[period.month])
+                got = selectors.indicator_row(park=park, period=period, code=row.code, cache=narrow)
+                assert got == row, (period, row.code, include_submitted)
             for code in selectors.COMPUTED:
                 for by in ("cluster", "enterprise"):
                     pa = selectors.indicator_parts(

@@ -85,10 +85,34 @@ def slice_statuses(
     *, kind: str, park_ids: Iterable[int], years: Iterable[int]
 ) -> dict[tuple[int, int, int], str]:
     """{(park_id, year, month): status} for the slices of these parks and years."""
-    rows = DataSlice.objects.filter(
-        kind=kind, park_id__in=list(park_ids), year__in=list(years)
-    ).values_list("park_id", "year", "month", "status")
+    # No ORDER BY (the model's orders by park, i.e. joins it): the rows go into a dict.
+    rows = (
+        DataSlice.objects.filter(kind=kind, park_id__in=list(park_ids), year__in=list(years))
+        .order_by()
+        .values_list("park_id", "year", "month", "status")
+    )
     return {(p, y, m): s for p, y, m, s in rows}
+
+
+def slice_statuses_by_kind(
+    *,
+    kinds: Iterable[str],
+    park_ids: Iterable[int],
+    years: Iterable[int],
+    months: Iterable[int] | None = None,
+) -> dict[str, dict[tuple[int, int, int], str]]:
+    """{kind: {(park_id, year, month): status}}: several kinds' statuses in one query (of
+    these months only, when given)."""
+    found: dict[str, dict[tuple[int, int, int], str]] = {k: {} for k in kinds}
+    qs = DataSlice.objects.filter(
+        kind__in=list(found), park_id__in=list(park_ids), year__in=list(years)
+    ).order_by()
+    if months is not None:
+        qs = qs.filter(month__in=sorted(set(months)))
+    rows = qs.values_list("kind", "park_id", "year", "month", "status")
+    for k, p, y, m, s in rows:
+        found[k][(p, y, m)] = s
+    return found
 
 
 def counted(status: str | None, include_submitted: bool) -> bool:
@@ -124,6 +148,44 @@ class ReportSet:
     period: Period
     status: str | None
     rows: list[EnterpriseReport]
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryFigures:
+    """A park total as the readers use it (an `IndicatorSummary`'s figures): read as tuples,
+    not model instances — a table reads ~100 of them and the ORM's instances were most of
+    its fixed cost (BENCHMARKS.md, Scale (a))."""
+
+    code: str
+    current: Decimal
+    base: Decimal | None
+    month_value: Decimal | None
+    enterprise_count: int
+
+
+# The summary columns read, after the (park_id, year) a prefetch groups them by.
+SUMMARY_FIELDS = ("month", "code", "current", "base", "month_value", "enterprise_count")
+SummaryKey = tuple[int, str, str, int | None]
+
+
+def _summary_entry(
+    month: int, code: str, current: Decimal, base: Any, month_value: Any, count: int
+) -> tuple[SummaryKey, SummaryFigures]:
+    return (month, code, "park", None), SummaryFigures(code, current, base, month_value, count)
+
+
+@dataclass(frozen=True, slots=True)
+class EnteredValue:
+    """A released park figure (`ParkIndicatorValue`) as the table reads it."""
+
+    value: Decimal | None
+    month_value: Decimal | None
+    yoy_pct: Decimal | None
+    basis: str
+
+    @property
+    def basis_label(self) -> str:
+        return str(ParkIndicatorValue.Basis(self.basis).label)
 
 
 # What the enterprise-level readers use of a report (parts, 亩均, the comparison path): the
@@ -164,14 +226,14 @@ class ReportCache:
         self._rows: dict[tuple[int, int, int], list[EnterpriseReport]] = {}
         self._status: dict[tuple[int, int, int], str] = {}
         self._status_loaded: set[tuple[int, int]] = set()
-        self._summaries: dict[tuple[int, int], dict[tuple[int, str, str, int | None], Any]] = {}
+        # (park, year) → the months whose report status `prefetch` loaded, when only some.
+        self._status_months: dict[tuple[int, int], set[int]] = {}
+        self._summaries: dict[tuple[int, int], dict[SummaryKey, SummaryFigures]] = {}
         # (park, year) → the months prefetched, when `prefetch` loaded only some months.
         self._summary_months: dict[tuple[int, int], set[int]] = {}
         self._indicators: list[Indicator] | None = None
         self._targets: dict[tuple[int, int], dict[int, Target]] = {}
-        self._entered: dict[
-            tuple[int, int], dict[tuple[int, str, int, int], ParkIndicatorValue]
-        ] = {}
+        self._entered: dict[tuple[int, int], dict[tuple[int, str, int, int], EnteredValue]] = {}
         self._entered_status: dict[tuple[int, int], dict[tuple[int, int, int], str]] = {}
         self._clusters: dict[int, str] = {}
 
@@ -185,8 +247,10 @@ class ReportCache:
         """Load statuses, summaries, targets and entered values of many parks at once (rankings:
         a handful of queries for a whole region instead of a few per park). With `codes`, only
         those indicators' figures are loaded: the cache then answers for them alone. With
-        `months`, only those months' summaries (a ranking reads one period and last year's:
-        ~20× fewer rows); another month's are loaded when asked for."""
+        `months`, only those months' summaries and report statuses (and the previous months'
+        statuses, which 本月 reads) — a ranking reads one period and last year's: ~20× fewer
+        rows; another month's are loaded when asked for. Released values, when wanted, are
+        loaded for every month (本月 and 上年 read other months)."""
         from yuanqu.economy.models import IndicatorSummary
 
         park_ids = [p.pk for p in parks]
@@ -194,20 +258,32 @@ class ReportCache:
         if not park_ids or not years:
             return
         wanted = set(codes) if codes is not None else None
-        self._status.update(slice_statuses(kind=REPORT_KIND, park_ids=park_ids, years=years))
-        entered_status = slice_statuses(kind=PARK_INDICATOR_KIND, park_ids=park_ids, years=years)
-        entered_codes = [
-            i.code
+        entered_indicators = [
+            i
             for i in self.indicators()
             if i.source == Indicator.Source.ENTERED and (wanted is None or i.code in wanted)
         ]
-        entered_by: dict[tuple[int, int], dict[tuple[int, str, int, int], ParkIndicatorValue]] = (
+        only = set(months) if months is not None else None
+        # One query for both kinds' statuses; released figures' statuses only when some are
+        # read, and then every month's.
+        status_months = (
+            None
+            if only is None or entered_indicators
+            else only | {m - 1 for m in only if m > 1} | ({12} if 1 in only else set())
+        )
+        kinds = (REPORT_KIND, PARK_INDICATOR_KIND) if entered_indicators else (REPORT_KIND,)
+        statuses = slice_statuses_by_kind(
+            kinds=kinds, park_ids=park_ids, years=years, months=status_months
+        )
+        self._status.update(statuses[REPORT_KIND])
+        entered_status = statuses.get(PARK_INDICATOR_KIND, {})
+        entered_by: dict[tuple[int, int], dict[tuple[int, str, int, int], EnteredValue]] = (
             defaultdict(dict)
         )
-        if entered_codes:
+        if entered_indicators:
             for key, value in _entered_values(
                 park_ids=park_ids,
-                codes=entered_codes,
+                indicators=entered_indicators,
                 years=years,
                 include_submitted=self.include_submitted,
                 statuses=entered_status,
@@ -219,12 +295,14 @@ class ReportCache:
         targets: dict[tuple[int, int], dict[int, Target]] = {
             (p, y): {} for p in park_ids for y in years
         }
-        target_qs = Target.objects.filter(park_id__in=park_ids, year__in=years)
+        # Unordered (the model's order joins the indicators): one target a park, year and
+        # indicator, keyed so.
+        target_qs = Target.objects.filter(park_id__in=park_ids, year__in=years).order_by()
         if wanted is not None:
             target_qs = target_qs.filter(indicator__code__in=wanted)
         for t in target_qs:
             targets[(t.park_id, t.year)][t.indicator_id] = t
-        summaries: dict[tuple[int, int], dict[tuple[int, str, str, int | None], Any]] = {
+        summaries: dict[tuple[int, int], dict[SummaryKey, SummaryFigures]] = {
             (p, y): {} for p in park_ids for y in years
         }
         rows = IndicatorSummary.objects.filter(
@@ -232,17 +310,21 @@ class ReportCache:
         )
         if wanted is not None:
             rows = rows.filter(code__in=wanted)
-        only = set(months) if months is not None else None
         if only is not None:
             rows = rows.filter(month__in=sorted(only))
-        for s in rows:
-            summaries[(s.park_id, s.year)][(s.month, s.code, s.scope, s.cluster_id)] = s
+        for park_id, year, *figures in rows.values_list("park_id", "year", *SUMMARY_FIELDS):
+            key, summary = _summary_entry(*figures)
+            summaries[(park_id, year)][key] = summary
         for p in park_ids:
             for y in years:
-                self._status_loaded.add((p, y))
+                if (p, y) not in self._status_loaded:
+                    self._status_loaded.add((p, y))
+                    if status_months is not None:
+                        self._status_months[(p, y)] = status_months
                 self._targets.setdefault((p, y), targets[(p, y)])
-                self._entered_status.setdefault((p, y), status_by[(p, y)])
-                self._entered.setdefault((p, y), entered_by[(p, y)])
+                if entered_indicators:
+                    self._entered_status.setdefault((p, y), status_by[(p, y)])
+                    self._entered.setdefault((p, y), entered_by[(p, y)])
                 if (p, y) not in self._summaries:
                     self._summaries[(p, y)] = summaries[(p, y)]
                     if only is not None:
@@ -262,14 +344,14 @@ class ReportCache:
             }
         return self._targets[key]
 
-    def entered(self, park: Park, year: int) -> dict[tuple[int, str, int, int], ParkIndicatorValue]:
+    def entered(self, park: Park, year: int) -> dict[tuple[int, str, int, int], EnteredValue]:
         """Counted entered values (statistics basis) of a park and year, loaded once."""
         key = (park.pk, year)
         if key not in self._entered:
-            codes = [i.code for i in self.indicators() if i.source == Indicator.Source.ENTERED]
+            entered = [i for i in self.indicators() if i.source == Indicator.Source.ENTERED]
             self._entered[key] = _entered_values(
                 park_ids=[park.pk],
-                codes=codes,
+                indicators=entered,
                 years=[year],
                 include_submitted=self.include_submitted,
                 statuses=self._entered_statuses(park, year),
@@ -289,11 +371,13 @@ class ReportCache:
 
     def status(self, park: Park, period: Period) -> str | None:
         key = (park.pk, period.year)
-        if key not in self._status_loaded:
+        partial = self._status_months.get(key)
+        if key not in self._status_loaded or (partial is not None and period.month not in partial):
             self._status.update(
                 slice_statuses(kind=REPORT_KIND, park_ids=[park.pk], years=[period.year])
             )
             self._status_loaded.add(key)
+            self._status_months.pop(key, None)
         return self._status.get((park.pk, period.year, period.month))
 
     def counts(self, park: Park, period: Period) -> bool:
@@ -317,9 +401,7 @@ class ReportCache:
         return ReportSet(park=park, period=period, status=status, rows=rows)
 
     # -- summaries ---------------------------------------------------------------------------
-    def _summary_rows(
-        self, park: Park, year: int, month: int
-    ) -> dict[tuple[int, str, str, int | None], Any]:
+    def _summary_rows(self, park: Park, year: int, month: int) -> dict[SummaryKey, SummaryFigures]:
         """The park-scope summaries of a park and year (12 months × indicators), loaded once
         (the whole year again when `prefetch` loaded other months only)."""
         from yuanqu.economy.models import IndicatorSummary
@@ -331,12 +413,12 @@ class ReportCache:
         if key not in self._summaries:
             qs = IndicatorSummary.objects.filter(
                 park=park, year=year, scope=IndicatorSummary.Scope.PARK
-            )
-            self._summaries[key] = {(s.month, s.code, s.scope, s.cluster_id): s for s in qs}
+            ).values_list(*SUMMARY_FIELDS)
+            self._summaries[key] = dict(_summary_entry(*figures) for figures in qs)
         return self._summaries[key]
 
-    def summary(self, park: Park, period: Period, code: str) -> Any:
-        """The park total of a computed indicator (an IndicatorSummary), None when the period
+    def summary(self, park: Park, period: Period, code: str) -> SummaryFigures | None:
+        """The park total of a computed indicator (an IndicatorSummary's figures), None when the period
         does not count for this reader or no enterprise has the figure."""
         if not self.counts(park, period):
             return None
@@ -517,24 +599,35 @@ def park_total(
 def _entered_values(
     *,
     park_ids: list[int],
-    codes: list[str],
+    indicators: Iterable[Indicator],
     years: list[int],
     include_submitted: bool,
     basis: str = ParkIndicatorValue.Basis.STATISTICS,
     statuses: dict[tuple[int, int, int], str] | None = None,
-) -> dict[tuple[int, str, int, int], ParkIndicatorValue]:
+) -> dict[tuple[int, str, int, int], EnteredValue]:
     status = (
         statuses
         if statuses is not None
         else slice_statuses(kind=PARK_INDICATOR_KIND, park_ids=park_ids, years=years)
     )
+    # The indicators are already read (the cache's list): filtered by id, no join, as tuples.
+    codes = {i.pk: i.code for i in indicators}
     found = {}
-    qs = ParkIndicatorValue.objects.filter(
-        park_id__in=park_ids, indicator__code__in=codes, year__in=years, basis=basis
-    ).select_related("indicator")
-    for v in qs:
-        if counted(status.get((v.park_id, v.year, v.month)), include_submitted):
-            found[(v.park_id, v.indicator.code, v.year, v.month)] = v
+    # Unordered: the model's order joins the indicators; one value a key (uniq_park_indicator).
+    qs = (
+        ParkIndicatorValue.objects.filter(
+            park_id__in=park_ids, indicator_id__in=list(codes), year__in=years, basis=basis
+        )
+        .order_by()
+        .values_list(
+            "park_id", "indicator_id", "year", "month", "value", "month_value", "yoy_pct", "basis"
+        )
+    )
+    for park_id, indicator_id, year, month, value, month_value, yoy_pct, v_basis in qs:
+        if counted(status.get((park_id, year, month)), include_submitted):
+            found[(park_id, codes[indicator_id], year, month)] = EnteredValue(
+                value, month_value, yoy_pct, v_basis
+            )
     return found
 
 
@@ -553,7 +646,13 @@ def park_indicator_table(
         wanted = set(codes)
         indicators = [i for i in indicators if i.code in wanted]
     targets = cache.targets(park, period.year)
-    entered = {**cache.entered(park, period.year - 1), **cache.entered(park, period.year)}
+    # Released values are read only when a released indicator is shown (a ranking on a
+    # computed one does not load them).
+    entered = (
+        {**cache.entered(park, period.year - 1), **cache.entered(park, period.year)}
+        if any(ind.code not in COMPUTED for ind in indicators)
+        else {}
+    )
     rows = []
     for ind in indicators:
         row = IndicatorRow(
@@ -607,7 +706,9 @@ def _fill_computed(row: IndicatorRow, park: Park, period: Period, cache: ReportC
     )
 
 
-def _summary_month(summary: Any, park: Park, period: Period, cache: ReportCache) -> Decimal | None:
+def _summary_month(
+    summary: SummaryFigures, park: Park, period: Period, cache: ReportCache
+) -> Decimal | None:
     """Σ 本月 of a summary as the rows would give it to this reader.
 
     The summary's 本月 of an indicator without a month column was taken against each
@@ -628,7 +729,7 @@ def _fill_entered(
     row: IndicatorRow,
     park: Park,
     period: Period,
-    entered: dict[tuple[int, str, int, int], ParkIndicatorValue],
+    entered: dict[tuple[int, str, int, int], EnteredValue],
 ) -> None:
     value = entered.get((park.pk, row.code, period.year, period.month))
     if value is None:
@@ -649,7 +750,7 @@ def _fill_entered(
         )
         last = entered.get((park.pk, row.code, period.year - 1, period.month))
         row.last_year_value = last.value if last else None
-    row.sources.append(f"部门发布数（{value.get_basis_display()}），{period.label}")
+    row.sources.append(f"部门发布数（{value.basis_label}），{period.label}")
 
 
 def _fill_target(row: IndicatorRow, target: Target | None, period: Period) -> None:
