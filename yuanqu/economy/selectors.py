@@ -313,8 +313,8 @@ class ReportCache:
         if only is not None:
             rows = rows.filter(month__in=sorted(only))
         for park_id, year, *figures in rows.values_list("park_id", "year", *SUMMARY_FIELDS):
-            key, summary = _summary_entry(*figures)
-            summaries[(park_id, year)][key] = summary
+            summary_key, summary = _summary_entry(*figures)
+            summaries[(park_id, year)][summary_key] = summary
         for p in park_ids:
             for y in years:
                 if (p, y) not in self._status_loaded:
