@@ -1,0 +1,132 @@
+"""PostgreSQL reads the prefetch of `ReportCache` (statuses, released values, targets,
+summaries) and the indicator list through written SQL with array parameters instead of
+querysets (issue 16, Scale (a)): the rows must be exactly the ORM's, for every shape of
+prefetch the readers ask for, and the tables built from them the same."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from yuanqu.economy import selectors
+from yuanqu.economy.models import Indicator, ParkIndicatorValue, Target
+from yuanqu.registry.models import Park
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the written statements are PostgreSQL's (SQLite reads through the ORM)")
+
+
+def _target_key(t: Target) -> tuple:
+    return (t.pk, t.park_id, t.indicator_id, t.year, t.kind, t.value, t.note)
+
+
+def _same(orm: selectors._Prefetched, sql: selectors._Prefetched) -> None:
+    assert sorted(sql.statuses) == sorted(orm.statuses)
+    assert sorted(sql.entered) == sorted(orm.entered)
+    assert sorted(map(_target_key, sql.targets)) == sorted(map(_target_key, orm.targets))
+    assert sorted(sql.summaries, key=repr) == sorted(orm.summaries, key=repr)
+
+
+def test_every_prefetch_shape_reads_the_orms_rows(demo_db):
+    parks = list(Park.objects.order_by("pk"))
+    entered = list(
+        Indicator.objects.filter(source=Indicator.Source.ENTERED).values_list("pk", flat=True)
+    )
+    assert len(parks) > 1 and entered
+    assert ParkIndicatorValue.objects.exists() and Target.objects.exists()
+    both = (selectors.REPORT_KIND, selectors.PARK_INDICATOR_KIND)
+    shapes = [
+        # a park's table (API, pages, reports): every month, every indicator
+        dict(
+            kinds=both,
+            park_ids=[parks[0].pk],
+            years=[2021, 2022],
+            status_months=None,
+            entered_ids=entered,
+            codes=None,
+            months=None,
+        ),
+        # a ranking of a computed indicator: one month, no released values
+        dict(
+            kinds=(selectors.REPORT_KIND,),
+            park_ids=[p.pk for p in parks],
+            years=[2021, 2022],
+            status_months={11, 12},
+            entered_ids=[],
+            codes=["industrial_output"],
+            months=[12],
+        ),
+        # a ranking of a released indicator over several years
+        dict(
+            kinds=both,
+            park_ids=[p.pk for p in parks],
+            years=[2020, 2021, 2022],
+            status_months=None,
+            entered_ids=entered[:1],
+            codes=["tax_total", "industrial_output", "investment_signed_count"],
+            months=None,
+        ),
+        # nothing there
+        dict(
+            kinds=both,
+            park_ids=[parks[0].pk],
+            years=[1999],
+            status_months={1},
+            entered_ids=entered,
+            codes=[],
+            months=[1],
+        ),
+    ]
+    found = 0
+    for shape in shapes:
+        orm = selectors._prefetch_orm(**shape)
+        sql = selectors._prefetch_sql(**shape)
+        _same(orm, sql)
+        found += len(orm.statuses) + len(orm.summaries) + len(orm.targets) + len(orm.entered)
+    assert found > 100  # the demo has rows of every kind: the comparison compared something
+
+
+def test_indicator_list_in_the_models_order(demo_db):
+    cache = selectors.ReportCache()
+    expected = list(Indicator.objects.exclude(source=Indicator.Source.MODULE))
+    got = cache.indicators()
+    assert [i.pk for i in got] == [i.pk for i in expected]
+    assert [(i.code, i.name, i.unit, i.source, i.kind, i.precision) for i in got] == [
+        (i.code, i.name, i.unit, i.source, i.kind, i.precision) for i in expected
+    ]
+
+
+def test_table_through_the_statements_equals_the_orms(demo_db, monkeypatch):
+    """The whole park table, prefetched as the API does, through either read."""
+    park = Park.objects.order_by("pk").first()
+    period = selectors.latest_period(park=park)
+    assert period is not None
+
+    def table() -> list:
+        cache = selectors.ReportCache()
+        cache.prefetch([park], [period.year, period.year - 1])
+        return selectors.park_indicator_table(park=park, period=period, cache=cache)
+
+    by_sql = table()
+    monkeypatch.setattr(selectors, "_prefetch_sql", selectors._prefetch_orm)
+    by_orm = table()
+    assert [vars(r) for r in by_sql] == [vars(r) for r in by_orm]
+    assert any(r.value is not None for r in by_sql)
+
+
+def test_region_parks_in_code_order(demo_db):
+    from yuanqu.registry.models import Region
+
+    regions = [r for r in Region.objects.all() if Park.objects.filter(region=r).exists()]
+    assert regions
+    for region in regions:
+        got = selectors._region_parks(region.pk)
+        expected = list(Park.objects.filter(region_id=region.pk).order_by("code"))
+        assert [(p.pk, p.code, p.name, p.region_id) for p in got] == [
+            (p.pk, p.code, p.name, p.region_id) for p in expected
+        ]
