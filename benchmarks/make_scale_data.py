@@ -374,22 +374,28 @@ def load(
                 f"{elapsed:,.0f} s ({rows / elapsed:,.0f} rows/s)"
             )
     first = Park.objects.get(code=layout.parks[0].code)
-    if not User.objects.filter(username=citydata.LEADER).exists():
-        user_create(
+    logins = [
+        dict(
             username=citydata.LEADER,
-            password=citydata.PASSWORD,
             role=Role.PARK_LEADER,
             display_name=f"园区领导（{first.name}）",
             park=first,
-        )
-    if not User.objects.filter(username=citydata.CITY_USER).exists():
-        user_create(
+        ),
+        dict(
             username=citydata.CITY_USER,
-            password=citydata.PASSWORD,
             role=Role.CITY,
             display_name=f"{first.region.name} 市级用户",
             region=first.region,
-        )
+        ),
+    ]
+    for login in logins:
+        if User.objects.filter(username=login["username"]).exists():
+            continue
+        try:
+            with transaction.atomic():
+                user_create(password=citydata.PASSWORD, **login)
+        except IntegrityError:
+            pass  # a second loader (--from-end) finishing at the same moment made it
     if loaded and connection.vendor == "postgresql":
         t1 = time.perf_counter()
         with connection.cursor() as cursor:
