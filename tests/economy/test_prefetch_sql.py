@@ -26,10 +26,16 @@ def _target_key(t: Target) -> tuple:
 
 
 def _same(orm: selectors._Prefetched, sql: selectors._Prefetched) -> None:
-    assert sorted(sql.statuses) == sorted(orm.statuses)
-    assert sorted(sql.entered) == sorted(orm.entered)
-    assert sorted(map(_target_key, sql.targets)) == sorted(map(_target_key, orm.targets))
-    assert sorted(sql.summaries, key=repr) == sorted(orm.summaries, key=repr)
+    """Row for row, and to the digit: reprs compared, so Decimal('1.5000') ≠ Decimal('1.5')
+    and 1 ≠ Decimal('1') (the statement's rows come back through JSON)."""
+
+    def rows(values: list) -> list[str]:
+        return sorted(map(repr, values))
+
+    assert rows(sql.statuses) == rows(orm.statuses)
+    assert rows(sql.entered) == rows(orm.entered)
+    assert rows(map(_target_key, sql.targets)) == rows(map(_target_key, orm.targets))
+    assert rows(sql.summaries) == rows(orm.summaries)
 
 
 def test_every_prefetch_shape_reads_the_orms_rows(demo_db):

@@ -12,6 +12,7 @@ comparable basis: each enterprise of the current set against its own 上年同�
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -284,54 +285,66 @@ def _prefetch_sql(
     codes: list[str] | None,
     months: list[int] | None,
 ) -> _Prefetched:
-    """The prefetch's four reads as written SQL with array parameters (PostgreSQL).
+    """The prefetch's four reads as one written statement with array parameters (PostgreSQL).
 
-    The same rows as `_prefetch_orm` (tests/economy/test_prefetch_sql.py compares the two), without
-    building and compiling four querysets a call — ≈ 0.7 ms each, most of a park table's cost
-    once its totals come from the summaries (BENCHMARKS.md, Scale (a)). One array parameter per
-    list: psycopg splits a query client-side at every placeholder.
+    The same rows as `_prefetch_orm` (tests/economy/test_prefetch_sql.py compares the two),
+    without building and compiling four querysets a call — ≈ 0.7 ms each, most of a park
+    table's cost once its totals come from the summaries — and in one round trip instead of
+    four (BENCHMARKS.md, Scale (a)). Each read is a JSON array of rows, parsed with
+    `parse_float=Decimal`: PostgreSQL writes a numeric(p, s) with its s decimals and no
+    exponent, so every amount comes back the Decimal psycopg would give, to the digit. One
+    array parameter per list: psycopg splits a query client-side at every placeholder.
     """
     from yuanqu.economy.models import IndicatorSummary
 
+    parts: list[str] = []
+    params: list[Any] = []
+
+    def read(model: type[Model], columns: Iterable[str], where: str, values: list[Any]) -> None:
+        parts.append(
+            f"(SELECT coalesce(json_agg(json_build_array({', '.join(columns)})), '[]') "
+            f"FROM {model._meta.db_table} WHERE {where})"
+        )
+        params.extend(values)
+
     where = "kind = ANY(%s) AND park_id = ANY(%s) AND year = ANY(%s)"
-    params: list[Any] = [list(kinds), park_ids, years]
+    values: list[Any] = [list(kinds), park_ids, years]
     if status_months is not None:
         where += " AND month = ANY(%s)"
-        params.append(sorted(status_months))
-    statuses = _fetch(
-        _select(DataSlice, ("kind", "park_id", "year", "month", "status"), where), params
+        values.append(sorted(status_months))
+    read(DataSlice, ("kind", "park_id", "year", "month", "status"), where, values)
+    read(
+        ParkIndicatorValue,
+        _ENTERED_FIELDS,
+        "park_id = ANY(%s) AND indicator_id = ANY(%s) AND year = ANY(%s) AND basis = %s",
+        [park_ids, entered_ids, years, str(ParkIndicatorValue.Basis.STATISTICS)],
     )
-    entered = (
-        _fetch(
-            _select(
-                ParkIndicatorValue,
-                _ENTERED_FIELDS,
-                "park_id = ANY(%s) AND indicator_id = ANY(%s) AND year = ANY(%s) AND basis = %s",
-            ),
-            [park_ids, entered_ids, years, str(ParkIndicatorValue.Basis.STATISTICS)],
-        )
-        if entered_ids
-        else []
-    )
-    where, params = "park_id = ANY(%s) AND year = ANY(%s)", [park_ids, years]
+    where, values = "park_id = ANY(%s) AND year = ANY(%s)", [park_ids, years]
     if codes is not None:
         where += (
             f" AND indicator_id IN (SELECT id FROM {Indicator._meta.db_table} WHERE code = ANY(%s))"
         )
-        params.append(codes)
-    targets = _instances(Target, where, params)
+        values.append(codes)
+    target_fields = Target._meta.concrete_fields
+    read(Target, [str(f.column) for f in target_fields], where, values)
     where = "park_id = ANY(%s) AND year = ANY(%s) AND scope = %s"
-    params = [park_ids, years, str(IndicatorSummary.Scope.PARK)]
+    values = [park_ids, years, str(IndicatorSummary.Scope.PARK)]
     if codes is not None:
         where += " AND code = ANY(%s)"
-        params.append(codes)
+        values.append(codes)
     if months is not None:
         where += " AND month = ANY(%s)"
-        params.append(months)
-    summaries = _fetch(
-        _select(IndicatorSummary, ("park_id", "year", *SUMMARY_FIELDS), where), params
+        values.append(months)
+    read(IndicatorSummary, ("park_id", "year", *SUMMARY_FIELDS), where, values)
+    (text,) = _fetch(f"SELECT json_build_array({', '.join(parts)})::text", params)[0]
+    statuses, entered, targets, summaries = json.loads(text, parse_float=Decimal)
+    names = [f.attname for f in target_fields]
+    return _Prefetched(
+        statuses=[tuple(r) for r in statuses],
+        entered=[tuple(r) for r in entered],
+        targets=[Target.from_db(connection.alias, names, r) for r in targets],
+        summaries=[tuple(r) for r in summaries],
     )
-    return _Prefetched(statuses=statuses, entered=entered, targets=targets, summaries=summaries)
 
 
 # A released value's columns, as `_entered_from_rows` reads them.
