@@ -294,8 +294,15 @@ class IndicatorSummary(models.Model):
         PARK = "park", "全园区"
         CLUSTER = "cluster", "产业集群"
 
+    # No index of its own: summary_park_period starts with the park. With both, PostgreSQL
+    # read a region's ranking through the park alone and filtered the park's whole history
+    # (BENCHMARKS.md, Scale (a)); and every summary write kept one index more.
     park = models.ForeignKey(
-        "registry.Park", verbose_name="园区", on_delete=models.CASCADE, related_name="+"
+        "registry.Park",
+        verbose_name="园区",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField("年")
     month = models.PositiveSmallIntegerField("月")
