@@ -88,6 +88,9 @@ def test_every_prefetch_shape_reads_the_orms_rows(demo_db):
             months=[1],
         ),
     ]
+    # the same ranking with its indicator known by id (targets read without the join)
+    output_id = Indicator.objects.get(code="industrial_output").pk
+    shapes.append({**shapes[1], "code_ids": [output_id]})
     found = 0
     for shape in shapes:
         orm = selectors._prefetch_orm(**shape)

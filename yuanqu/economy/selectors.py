@@ -214,6 +214,7 @@ def _prefetch_orm(
     entered_ids: list[int],
     codes: list[str] | None,
     months: list[int] | None,
+    code_ids: list[int] | None = None,
 ) -> _Prefetched:
     """The prefetch's four reads through the ORM (SQLite; what `_prefetch_sql` must equal)."""
     from yuanqu.economy.models import IndicatorSummary
@@ -239,8 +240,11 @@ def _prefetch_orm(
     summary_qs = IndicatorSummary.objects.filter(
         park_id__in=park_ids, year__in=years, scope=IndicatorSummary.Scope.PARK
     )
-    if codes is not None:
+    if code_ids is not None:
+        target_qs = target_qs.filter(indicator_id__in=code_ids)
+    elif codes is not None:
         target_qs = target_qs.filter(indicator__code__in=codes)
+    if codes is not None:
         summary_qs = summary_qs.filter(code__in=codes)
     if months is not None:
         summary_qs = summary_qs.filter(month__in=months)
@@ -284,6 +288,7 @@ def _prefetch_sql(
     entered_ids: list[int],
     codes: list[str] | None,
     months: list[int] | None,
+    code_ids: list[int] | None = None,
 ) -> _Prefetched:
     """The prefetch's four reads as one written statement with array parameters (PostgreSQL).
 
@@ -313,14 +318,20 @@ def _prefetch_sql(
         where += " AND month = ANY(%s)"
         values.append(sorted(status_months))
     read(DataSlice, ("kind", "park_id", "year", "month", "status"), where, values)
-    read(
-        ParkIndicatorValue,
-        _ENTERED_FIELDS,
-        "park_id = ANY(%s) AND indicator_id = ANY(%s) AND year = ANY(%s) AND basis = %s",
-        [park_ids, entered_ids, years, str(ParkIndicatorValue.Basis.STATISTICS)],
-    )
+    if entered_ids:
+        read(
+            ParkIndicatorValue,
+            _ENTERED_FIELDS,
+            "park_id = ANY(%s) AND indicator_id = ANY(%s) AND year = ANY(%s) AND basis = %s",
+            [park_ids, entered_ids, years, str(ParkIndicatorValue.Basis.STATISTICS)],
+        )
+    else:
+        parts.append("'[]'::json")  # no released figure read (a computed indicator's ranking)
     where, values = "park_id = ANY(%s) AND year = ANY(%s)", [park_ids, years]
-    if codes is not None:
+    if code_ids is not None:
+        where += " AND indicator_id = ANY(%s)"
+        values.append(code_ids)
+    elif codes is not None:
         where += (
             f" AND indicator_id IN (SELECT id FROM {Indicator._meta.db_table} WHERE code = ANY(%s))"
         )
@@ -438,6 +449,14 @@ class ReportCache:
             else only | {m - 1 for m in only if m > 1} | ({12} if 1 in only else set())
         )
         kinds = (REPORT_KIND, PARK_INDICATOR_KIND) if entered_indicators else (REPORT_KIND,)
+        # The wanted indicators' ids when all are in the list (module indicators are not):
+        # targets are then read by id, without a join to the indicators.
+        known = {i.code: i.pk for i in self.indicators()}
+        code_ids = (
+            sorted(known[c] for c in wanted)
+            if wanted is not None and wanted <= known.keys()
+            else None
+        )
         fetch = _prefetch_sql if connection.vendor == "postgresql" else _prefetch_orm
         fetched = fetch(
             kinds=kinds,
@@ -446,6 +465,7 @@ class ReportCache:
             status_months=status_months,
             entered_ids=[i.pk for i in entered_indicators],
             codes=sorted(wanted) if wanted is not None else None,
+            code_ids=code_ids,
             months=sorted(only) if only is not None else None,
         )
         statuses: dict[str, dict[tuple[int, int, int], str]] = {k: {} for k in kinds}
