@@ -18,7 +18,7 @@ def export_tasks(
     from yuanqu.supervision.models import SupervisionTask
 
     qs = SupervisionTask.objects.all() if user is None else selectors.tasks_for(user=user)
-    qs = qs.select_related("department", "park")
+    qs = qs.select_related("department", "park", "enterprise")
     if park:
         qs = qs.filter(park__code=park)
     if year:
@@ -39,6 +39,7 @@ def export_tasks(
         "办结时限",
         "状态",
         "办结日期",
+        "统一社会信用代码",
         f"灯色（{at:%Y-%m-%d}）",
         "触发原因",
         "园区代码",
@@ -58,6 +59,7 @@ def export_tasks(
                 t.deadline,
                 t.get_status_display(),
                 t.done_on or "",
+                t.enterprise.credit_code if t.enterprise else "",
                 formulas.LIGHTS[selectors.task_light(t, at)],
                 t.cause_ref,
                 t.park.code,

@@ -11,7 +11,7 @@ from yuanqu.imports.engine import FieldSpec, Preview, register
 from yuanqu.imports.keyed import KeyedImporter, KeyedPlan, KeyedRow
 from yuanqu.projects.importers import _text
 from yuanqu.registry.importers import parse_date
-from yuanqu.registry.models import Department
+from yuanqu.registry.models import Department, Enterprise
 from yuanqu.supervision.models import Source, SupervisionTask, TaskStatus, TaskUpdate
 
 SOURCES = {label: value for value, label in Source.choices if value != Source.AUTO}
@@ -38,6 +38,14 @@ class TaskImporter(KeyedImporter):
         FieldSpec("deadline", "办结时限", ("时限",), required=True, example="2023-04-30"),
         FieldSpec("status", "状态", (), example="办理中", choices=tuple(STATUSES)),
         FieldSpec("done_on", "办结日期", ()),
+        # The enterprise the task concerns (optional), by its code as every other kind names
+        # an enterprise; the export writes it, so an export imports back unchanged.
+        FieldSpec(
+            "enterprise",
+            "统一社会信用代码",
+            ("涉及企业统一社会信用代码", "涉及企业", "信用代码"),
+            example="91350100M000100Y43",
+        ),
     ]
 
     def _date(self, record: Any, name: str, required: bool = False) -> dt.date | None:
@@ -53,6 +61,23 @@ class TaskImporter(KeyedImporter):
         if found is None and required:
             self.err(record, name, "日期不能为空：请写成 2023-04-30")
         return found
+
+    def _enterprise(self, record: Any) -> tuple[Enterprise | None, bool]:
+        """The park's enterprise the row names by its code (none when the cell is empty);
+        False when the code is not one of the park's (the row is refused)."""
+        code = _text(record.values.get("enterprise")).upper()
+        if not code:
+            return None, True
+        found = Enterprise.objects.filter(park=self.ctx.park, credit_code=code).first()
+        if found is None:
+            self.err(
+                record,
+                "enterprise",
+                f"统一社会信用代码“{code}”不是本园区的企业：请先导入企业名录，或检查代码，"
+                "不涉及企业的事项留空",
+            )
+            return None, False
+        return found, True
 
     def clean(self, record: Any) -> KeyedRow | None:
         if self.ctx.park is None:
@@ -79,6 +104,7 @@ class TaskImporter(KeyedImporter):
             self.err(
                 record, "department", f"责任部门“{dept_text}”不存在：请填本园区部门的名称或代码"
             )
+        enterprise, enterprise_ok = self._enterprise(record)
         assigned = self._date(record, "assigned_on", True)
         deadline = self._date(record, "deadline", True)
         done = self._date(record, "done_on")
@@ -94,7 +120,7 @@ class TaskImporter(KeyedImporter):
         if status in (TaskStatus.DONE, TaskStatus.CLOSED) and done is None:
             self.err(record, "done_on", "已办结或已销号的事项须填写办结日期")
             return None
-        if None in (source, dept, assigned, deadline, status):
+        if None in (source, dept, assigned, deadline, status) or not enterprise_ok:
             return None
         values = {
             "source": source,
@@ -108,11 +134,17 @@ class TaskImporter(KeyedImporter):
             "status": status,
             "done_on": done if status in (TaskStatus.DONE, TaskStatus.CLOSED) else None,
         }
+        if "enterprise" in record.cells:
+            # A file without the column (an older template) leaves the tasks' links alone.
+            values["enterprise"] = enterprise
         return KeyedRow(key=code, values=values, record=record)
 
     def existing(self, keys: list[str]) -> dict[str, Any]:
         return {
-            t.code: t for t in SupervisionTask.objects.filter(park=self.ctx.park, code__in=keys)
+            t.code: t
+            for t in SupervisionTask.objects.filter(
+                park=self.ctx.park, code__in=keys
+            ).select_related("department", "enterprise")
         }
 
     def build(self, row: KeyedRow) -> SupervisionTask:

@@ -125,6 +125,7 @@ class TaskUpdate(LogEntry):
         STATUS = "status", "状态变更"
         DEADLINE = "deadline", "时限调整"
         CLOSE = "close", "销号"
+        EDIT = "edit", "修改"
 
     parent_field = "task"
 

@@ -46,6 +46,8 @@ def task_json(
         "source": t.get_source_display(),
         "title": t.title,
         "department": t.department.name if t.department else "",
+        "enterprise": t.enterprise.name if t.enterprise else "",
+        "enterprise_credit_code": t.enterprise.credit_code if t.enterprise else "",
         "person": t.person,
         "leader": t.leader,
         "assigned_on": t.assigned_on.isoformat(),

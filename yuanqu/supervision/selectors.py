@@ -31,7 +31,7 @@ def tasks_for(*, user: AuthUser) -> QuerySet[SupervisionTask]:
     if not policy.reads_park_wide(user):
         return SupervisionTask.objects.none()
     return SupervisionTask.objects.filter(park__in=parks_for(user)).select_related(
-        "park", "department"
+        "park", "department", "enterprise"
     )
 
 
@@ -80,7 +80,9 @@ def task_rows(
     *, park: Park, at: dt.date, open_only: bool = False, department: str = "", light: str = ""
 ) -> list[TaskRow]:
     """The park's tasks with their light at `at` (red first, then by deadline)."""
-    qs = SupervisionTask.objects.filter(park=park, assigned_on__lte=at).select_related("department")
+    qs = SupervisionTask.objects.filter(park=park, assigned_on__lte=at).select_related(
+        "department", "enterprise"
+    )
     if department:
         qs = qs.filter(department__code=department)
     days = yellow_days()

@@ -87,8 +87,7 @@ def task_create(
         raise SupervisionError("办结时限不能早于交办日期")
     if department is not None and department.park_id != park.pk:
         raise SupervisionError("责任部门不属于该园区")
-    if enterprise is not None and enterprise.park_id != park.pk:
-        raise SupervisionError("关联企业不属于该园区")
+    _check_enterprise(park, enterprise)
     task = SupervisionTask.objects.create(
         park=park,
         code=code or _next_code(park, assigned_on.year),
@@ -108,6 +107,87 @@ def task_create(
         created_by=_user(user),
     )
     _update(task, TaskUpdate.Kind.CREATED, assigned_on, text=content or title, user=user)
+    return task
+
+
+ENTERPRISE_LABEL = "涉及企业"
+
+
+def _check_enterprise(park: Park, enterprise: Enterprise | None) -> None:
+    if enterprise is not None and enterprise.park_id != park.pk:
+        raise SupervisionError(
+            f"{ENTERPRISE_LABEL}“{enterprise.name}”不属于{park.name}：只能选择本园区的企业"
+        )
+
+
+def task_enterprise(*, park: Park, credit_code: str) -> Enterprise | None:
+    """The enterprise a task names by its 统一社会信用代码, for the form and the API ('' → none).
+
+    One refusal for a code unknown and a code of another park's enterprise: a park's staff are
+    not told which enterprises other parks hold."""
+    code = (credit_code or "").strip().upper()
+    if not code:
+        return None
+    found = Enterprise.objects.filter(park=park, credit_code=code).first()
+    if found is None:
+        raise SupervisionError(
+            f"{ENTERPRISE_LABEL}：统一社会信用代码“{code}”不是{park.name}的企业"
+            "：请填本园区企业名录中的代码，或留空"
+        )
+    return found
+
+
+@transaction.atomic
+def task_update(
+    *,
+    task: SupervisionTask,
+    title: str,
+    content: str,
+    department: Department | None,
+    person: str = "",
+    leader: str = "",
+    enterprise: Enterprise | None = None,
+    on: dt.date,
+    user: Any = None,
+) -> SupervisionTask:
+    """Edit what a task is about (事项, 内容, 责任部门, 责任人, 分管领导, 涉及企业); the deadline
+    and the status have their own actions (a reason kept, the on-time rule). Each change is
+    noted in the history."""
+    if task.status == TaskStatus.CLOSED:
+        raise SupervisionError("已销号的督办事项不能修改")
+    if not title.strip():
+        raise SupervisionError("督办事项不能为空")
+    if department is not None and department.park_id != task.park_id:
+        raise SupervisionError("责任部门不属于该园区")
+    _check_enterprise(task.park, enterprise)
+    new = {
+        "title": title.strip()[:200],
+        "content": content,
+        "department_id": department.pk if department else None,
+        "person": person.strip()[:64],
+        "leader": leader.strip()[:64],
+        "enterprise_id": enterprise.pk if enterprise else None,
+    }
+    labels = {
+        "title": "督办事项",
+        "content": "具体内容",
+        "department_id": "责任部门",
+        "person": "责任人",
+        "leader": "分管领导",
+        "enterprise_id": ENTERPRISE_LABEL,
+    }
+    changed = [k for k, v in new.items() if getattr(task, k) != v]
+    if not changed:
+        return task
+    for k in changed:
+        setattr(task, k, new[k])
+    if "department_id" in changed:
+        task.department = department
+    if "enterprise_id" in changed:
+        task.enterprise = enterprise
+    task.save(update_fields=[k.removesuffix("_id") for k in changed] + ["updated_at"])
+    text = "修改" + "、".join(labels[k] for k in changed)
+    _update(task, TaskUpdate.Kind.EDIT, on, text=text, user=user)
     return task
 
 
