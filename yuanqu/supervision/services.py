@@ -131,8 +131,8 @@ def task_enterprise(*, park: Park, credit_code: str) -> Enterprise | None:
     found = Enterprise.objects.filter(park=park, credit_code=code).first()
     if found is None:
         raise SupervisionError(
-            f"{ENTERPRISE_LABEL}：统一社会信用代码“{code}”不是{park.name}的企业"
-            "：请填本园区企业名录中的代码，或留空"
+            f"{ENTERPRISE_LABEL}的统一社会信用代码“{code}”不是{park.name}的企业"
+            "：请填本园区企业名录中的代码，不涉及企业则留空"
         )
     return found
 

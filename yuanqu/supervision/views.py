@@ -60,6 +60,7 @@ def board(request: HttpRequest) -> HttpResponse:
     start = dt.date(year, 1, 1)
     end = dt.date(year, 12, 31)
     metrics = presenters.metrics_json(park=park, start=start, end=end, at=min(at, end))
+    can_write = policy.can_write(request.user, AREA, park)
     return render(
         request,
         "supervision/board.html",
@@ -76,8 +77,17 @@ def board(request: HttpRequest) -> HttpResponse:
             "departments": Department.objects.filter(park=park).order_by("code"),
             "department": department,
             "sources": [(v, label) for v, label in Source.choices if v != Source.AUTO],
-            "can_write": policy.can_write(request.user, AREA, park),
+            "can_write": can_write,
+            "enterprises": _enterprise_choices(park) if can_write else [],
         },
+    )
+
+
+def _enterprise_choices(park: Any) -> list[Enterprise]:
+    """The park's enterprises the 涉及企业 input offers (a datalist: any code of the park may
+    still be typed, the service checks it)."""
+    return list(
+        Enterprise.objects.filter(park=park).only("credit_code", "name").order_by("name")[:500]
     )
 
 
@@ -105,16 +115,18 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     changes with reasons, 销号)."""
     task = _task(request, pk)
     at = today()
+    can_write = policy.can_write(request.user, AREA, task.park)
     return render(
         request,
         "supervision/detail.html",
         {
             "task": task,
+            "enterprise_link": policy.can_read_enterprise(request.user, task.enterprise),
+            "enterprises": _enterprise_choices(task.park) if can_write else [],
             "row": presenters.task_json(task, light=selectors.task_light(task, at), at=at),
             "updates": task.updates.select_related("user").order_by("on", "id"),
-            "can_write": policy.can_write(request.user, AREA, task.park),
-            "can_report": task.is_open
-            and (policy.can_write(request.user, AREA, task.park) or _assigned(request, task)),
+            "can_write": can_write,
+            "can_report": task.is_open and (can_write or _assigned(request, task)),
             "departments": Department.objects.filter(park=task.park).order_by("code"),
             "today": at,
         },
@@ -124,8 +136,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @route_policy(read="park_wide", write=AREA)
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    """Actions on a task. 进展 and 办结 are also open to the responsible department; 调整时限
-    and 销号 are the 督查室's (DECISIONS.md, object-level writes)."""
+    """Actions on a task. 进展 and 办结 are also open to the responsible department; 修改,
+    调整时限 and 销号 are the 督查室's (DECISIONS.md, object-level writes)."""
     task = _task(request, pk)
     action = request.POST.get("action", "")
     if not (action in ("progress", "done") and _assigned(request, task)):
@@ -150,6 +162,22 @@ def act(request: HttpRequest, pk: int) -> HttpResponse:
             )
         elif action == "close":
             services.task_close(task=task, reason=text, on=on, user=request.user)
+        elif action == "edit":
+            services.task_update(
+                task=task,
+                title=request.POST.get("title", ""),
+                content=request.POST.get("content", ""),
+                department=Department.objects.filter(
+                    park=task.park, code=request.POST.get("department", "")
+                ).first(),
+                person=request.POST.get("person", ""),
+                leader=request.POST.get("leader", ""),
+                enterprise=services.task_enterprise(
+                    park=task.park, credit_code=request.POST.get("enterprise_credit_code", "")
+                ),
+                on=on,
+                user=request.user,
+            )
         else:
             raise services.SupervisionError("未知的操作")
     except services.SupervisionError as exc:
@@ -188,6 +216,9 @@ def create(request: HttpRequest) -> HttpResponse:
             ).first(),
             person=request.POST.get("person", "").strip()[:64],
             leader=request.POST.get("leader", "").strip()[:64],
+            enterprise=services.task_enterprise(
+                park=park, credit_code=request.POST.get("enterprise_credit_code", "")
+            ),
             user=request.user,
         )
     except services.SupervisionError as exc:
