@@ -16,9 +16,9 @@ from ninja.errors import HttpError
 from yuanqu.accounts import policy
 from yuanqu.accounts.policy import route_policy
 from yuanqu.accounts.scopes import ScopeDenied
-from yuanqu.service_requests.clock import today
 from yuanqu.core.validation import validation_message
 from yuanqu.registry.models import Department, Park
+from yuanqu.service_requests.clock import today
 from yuanqu.supervision import formulas, presenters, selectors, services
 from yuanqu.supervision.models import Source, SupervisionTask
 
