@@ -64,6 +64,9 @@ def _ninja_path_view(callback: Any) -> Any:
 
 def discover() -> list[Route]:
     routes: list[Route] = []
+    # ninja adds one URL pattern per operation, each serving the path's every method: a path
+    # with GET and POST is met twice, and is listed once.
+    seen_views: set[int] = set()
     for path, name, callback in _walk(get_resolver().url_patterns):
         if path.lstrip("/").startswith(ALLOW_LISTED_PREFIXES):
             continue
@@ -72,6 +75,9 @@ def discover() -> list[Route]:
             continue
         path_view = _ninja_path_view(callback)
         if path_view is not None:
+            if id(path_view) in seen_views:
+                continue
+            seen_views.add(id(path_view))
             for op in path_view.operations:
                 for method in op.methods:
                     routes.append(
