@@ -116,7 +116,9 @@ def test_an_automatic_task_names_the_enterprise_of_its_cause(client, world) -> N
 
 def test_a_task_cannot_name_another_parks_enterprise(world) -> None:
     elsewhere = make_enterprise(make_park("XX", "别的园区"), 8104, "丁公司")
-    with pytest.raises(services.SupervisionError, match="涉及企业“丁公司”不属于一企一档园区：只能选择本园区的企业"):
+    with pytest.raises(
+        services.SupervisionError, match="涉及企业“丁公司”不属于一企一档园区：只能选择本园区的企业"
+    ):
         services.task_create(
             park=world["park"],
             source=Source.MEETING,

@@ -265,9 +265,7 @@ def test_import_column_and_a_bad_code_row(world, tmp_path) -> None:
         HEADERS[:-1],
         [["DB8001", "会议", "督促甲公司投产", "项目办", "2024-03-01", "2024-03-31"]],
     )
-    assert "新增 0，变更 0，不变 1" in _cli(
-        "import", str(old), kind="supervision-tasks", park="TE"
-    )
+    assert "新增 0，变更 0，不变 1" in _cli("import", str(old), kind="supervision-tasks", park="TE")
     assert SupervisionTask.objects.get(code="DB8001").enterprise == ours
     assert "督促甲公司投产" in _enterprise_page(world["client"], ours)
 
@@ -291,9 +289,7 @@ def test_export_imports_back_unchanged(world, tmp_path) -> None:
     col = header.index("统一社会信用代码")
     assert [row[col].value for row in ws.iter_rows(min_row=2)] == [ours.credit_code, None]
     back = run_import(out, kind="supervision-tasks", park=world["park"])
-    assert (back.new, back.changed, back.unchanged) == (0, 0, 2), [
-        i.text() for i in back.issues
-    ]
+    assert (back.new, back.changed, back.unchanged) == (0, 0, 2), [i.text() for i in back.issues]
     assert SupervisionTask.objects.get(title="事项1").enterprise == ours
     # Cleared in the file: the import clears it.
     ws.cell(2, col + 1).value = None
