@@ -122,7 +122,7 @@ class TaskImporter(KeyedImporter):
             return None
         if None in (source, dept, assigned, deadline, status) or not enterprise_ok:
             return None
-        values = {
+        values: dict[str, Any] = {
             "source": source,
             "title": title[:200],
             "content": _text(record.values.get("content")),
