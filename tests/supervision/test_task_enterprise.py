@@ -197,6 +197,32 @@ def test_api_create_and_update_by_credit_code(world) -> None:
     assert r.status_code == 403 and "党政办" in r.json()["detail"]
 
 
+def test_api_writes_from_a_browser_session_need_the_csrf_token(world) -> None:
+    """The API's writes by session (a page's script) are checked for CSRF like a form; a token
+    or a password (scripts) needs none."""
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(world["staff"])
+    body = {
+        "source": "会议",
+        "title": "无令牌的交办",
+        "assigned_on": "2024-03-01",
+        "deadline": "2024-03-31",
+    }
+    r = c.post("/api/v1/supervision/tasks?park=TE", body, content_type="application/json")
+    assert r.status_code in (401, 403)
+    assert not SupervisionTask.objects.filter(title="无令牌的交办").exists()
+    c.get("/supervision/?park=TE")  # a page sets the csrftoken cookie
+    token = c.cookies["csrftoken"].value
+    r = c.post(
+        "/api/v1/supervision/tasks?park=TE",
+        body,
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert r.status_code == 200, r.content
+    assert SupervisionTask.objects.filter(title="无令牌的交办").count() == 1
+
+
 # -- import and export -------------------------------------------------------------------------
 def _cli(*args: str, **options: object) -> str:
     out = io.StringIO()
