@@ -354,6 +354,9 @@ class EnterpriseReportImporter(PeriodSliceImporter):
         # Enterprises per slice in the file, for the 报送率 the period would have.
         self.slice_enterprises: dict[tuple[int, int, int], set[int]] = {}
         self.failed: set[str] = set()  # credit codes of rows that failed a check
+        # Stored reports this import has rewritten (`_write`), per slice: they hold this
+        # import's record id now, and `finish` counts them without reading them back.
+        self.updated_n: dict[tuple[int, int, int], int] = {}
 
     # -- row validation (one row at a time) ----------------------------------------------------
     def clean(self, record: Any) -> ReportRow | None:
@@ -606,6 +609,9 @@ class EnterpriseReportImporter(PeriodSliceImporter):
         # still checked (every problem in one pass) and the transaction is rolled back.
         if write and not self.ctx.has_errors:
             self._write(create, update, changed_fields)
+            for obj in update:
+                key = (obj.park_id, obj.year, obj.month)
+                self.updated_n[key] = self.updated_n.get(key, 0) + 1
 
     def finish(self, preview: Preview, *, write: bool) -> None:
         unnamed = len(self.new_codes) - NEW_ENTERPRISES_NAMED
@@ -629,19 +635,19 @@ class EnterpriseReportImporter(PeriodSliceImporter):
                         credit_code__in=codes[start : start + 900]
                     ).values_list("id", flat=True)
                 )
+            record_id = self.record.pk if self.record is not None else None
             for key in sorted(self.slice_keys):
                 park_id, year, month = key
                 # The rows stored before this import: those it did not write, and those it
-                # matched and updated (a commit has already written its chunks).
-                record_id = self.record.pk if self.record is not None else None
-                stored = [
-                    (i, e)
-                    for i, e, r in EnterpriseReport.objects.filter(
-                        park_id=park_id, year=year, month=month
-                    ).values_list("id", "enterprise_id", "import_record_id")
-                    if r != record_id or i in self.seen_ids
-                ]
-                stored_n[key] = len(stored)
+                # matched and updated (a commit has already written its chunks). Only the
+                # former are read back: the rows this import wrote (a first import of a
+                # period: all of them) are left in the database, and the updated ones —
+                # all matched, so never deleted — are counted (`updated_n`) (issue 16).
+                qs = EnterpriseReport.objects.filter(park_id=park_id, year=year, month=month)
+                if record_id is not None:
+                    qs = qs.exclude(import_record_id=record_id)
+                stored = list(qs.values_list("id", "enterprise_id"))
+                stored_n[key] = len(stored) + self.updated_n.get(key, 0)
                 gone = [(i, e) for i, e in stored if i not in self.seen_ids and e not in failed]
                 if gone:
                     self.slice_change(key, existing=True)
@@ -665,55 +671,88 @@ class EnterpriseReportImporter(PeriodSliceImporter):
         preview.slices = sorted(
             f"{self.parks[p].code} {y}-{m:02d}" for p, y, m in self.slice_keys if p in self.parks
         )
+        writes = (
+            write
+            and not self.ctx.has_errors
+            and bool(preview.new or preview.changed or preview.deleted)
+        )
+        if writes:
+            for start in range(0, len(delete_ids), 900):
+                EnterpriseReport.objects.filter(pk__in=delete_ids[start : start + 900]).delete()
         if not self.enterprise_submission:
-            preview.checks["reporting"] = self._reporting(gone_enterprises)
-        if (
-            self.ctx.has_errors
-            or not write
-            or not (preview.new or preview.changed or preview.deleted)
-        ):
-            return
-        for start in range(0, len(delete_ids), 900):
-            EnterpriseReport.objects.filter(pk__in=delete_ids[start : start + 900]).delete()
-        self.slices_commit(self.record)
+            preview.checks["reporting"] = (
+                # Every chunk written and the replaced rows deleted: the database holds
+                # what the period will hold, and counts it (issue 16).
+                self._reporting_stored()
+                if writes and connection.vendor == "postgresql"
+                else self._reporting(gone_enterprises)
+            )
+        if writes:
+            self.slices_commit(self.record)
 
     # Slices whose 报送率 the preview shows (the latest ones when a file holds many months).
     REPORTING_SLICES = 12
+
+    def _reporting_keys(self) -> list[tuple[int, int, int]]:
+        keys = sorted(self.slice_keys, key=lambda k: (k[1], k[2], k[0]))[-self.REPORTING_SLICES :]
+        return sorted(k for k in keys if k[0] in self.parks)
+
+    @staticmethod
+    def _reporting_entry(park: Park, period: Period, rate: Any) -> dict[str, Any]:
+        return {
+            "park": park.code,
+            "park_name": park.name,
+            "period": str(period),
+            "expected": rate.expected,
+            "reported": rate.reported,
+            "rate": rate.rate_text,
+            "basis": rate.basis,
+            "sentence": rate.sentence(),
+            "missing": [{"credit_code": m.credit_code, "name": m.name} for m in rate.missing[:50]],
+            "missing_count": rate.missing_count,
+        }
+
+    def _reporting_stored(self) -> list[dict[str, Any]]:
+        """`_reporting` once the import's rows are in the database (PostgreSQL's one pass, no
+        error): the same figures, counted by the database (`selectors.reporting_counts`)
+        instead of every reporter's id read into Python."""
+        from yuanqu.economy.selectors import ReportingRate, reporting_counts
+
+        out: list[dict[str, Any]] = []
+        for park_id, year, month in self._reporting_keys():
+            park, period = self.parks[park_id], Period(year, month)
+            c = reporting_counts(park_id=park_id, period=period, named=50)
+            rate = ReportingRate(
+                park=park,
+                period=period,
+                expected=c.expected,
+                reported=c.reported,
+                rate=Decimal(c.reported) * 100 / Decimal(c.expected) if c.expected else None,
+                missing=c.missing,
+                basis=c.basis,
+                extra=c.extra,
+                missing_count=c.missing_count,
+            )
+            out.append(self._reporting_entry(park, period, rate))
+        return out
 
     def _reporting(self, gone: dict[tuple[int, int, int], set[int]]) -> list[dict[str, Any]]:
         """报送率 each slice of the file would have after this import, with the missing."""
         from yuanqu.economy.selectors import reporting_rate
 
         out: list[dict[str, Any]] = []
-        keys = sorted(self.slice_keys, key=lambda k: (k[1], k[2], k[0]))[-self.REPORTING_SLICES :]
-        for key in sorted(keys):
+        for key in self._reporting_keys():
             park_id, year, month = key
-            park = self.parks.get(park_id)
-            if park is None:
-                continue
+            park = self.parks[park_id]
             after = set(
                 EnterpriseReport.objects.filter(
                     park_id=park_id, year=year, month=month
                 ).values_list("enterprise_id", flat=True)
             )
             after = (after - gone.get(key, set())) | self.slice_enterprises.get(key, set())
-            rate = reporting_rate(park=park, period=Period(year, month), reported_ids=after)
-            out.append(
-                {
-                    "park": park.code,
-                    "park_name": park.name,
-                    "period": f"{year}-{month:02d}",
-                    "expected": rate.expected,
-                    "reported": rate.reported,
-                    "rate": rate.rate_text,
-                    "basis": rate.basis,
-                    "sentence": rate.sentence(),
-                    "missing": [
-                        {"credit_code": m.credit_code, "name": m.name} for m in rate.missing[:50]
-                    ],
-                    "missing_count": len(rate.missing),
-                }
-            )
+            period = Period(year, month)
+            rate = reporting_rate(park=park, period=period, reported_ids=after)
+            out.append(self._reporting_entry(park, period, rate))
         return out
 
     def _resolve(self, rows: list[ReportRow]) -> list[ReportRow]:
