@@ -26,12 +26,12 @@ def test_plain_figures_are_stored_as_their_shortest_text(tmp_path):
     park = make_park()
     ents = [make_enterprise(park, i, f"企业{i}") for i in range(1, 5)]
     figures = [(12345.6, 0.1), (123456789012345.0, -0.0), (1.23455, 7.25), (5.0, 3)]
-    rows = [[e.credit_code, e.name, "2022-06", a, b] for e, (a, b) in zip(ents, figures)]
+    rows = [
+        [e.credit_code, e.name, "2022-06", a, b] for e, (a, b) in zip(ents, figures, strict=True)
+    ]
     preview = _import(tmp_path, park, rows)
     assert preview.committed, [i.text() for i in preview.issues]
-    stored = dict(
-        EnterpriseReport.objects.values_list("enterprise__credit_code", "output_ytd")
-    )
+    stored = dict(EnterpriseReport.objects.values_list("enterprise__credit_code", "output_ytd"))
     assert stored[ents[0].credit_code] == Decimal("12345.6")
     assert stored[ents[1].credit_code] == Decimal("123456789012345")
     assert stored[ents[2].credit_code] == Decimal("1.2346")  # half-up to the column's 4 places

@@ -136,11 +136,15 @@ def test_a_replace_counts_stored_and_deleted_rows_as_the_dry_run_does(tmp_path, 
     assert EnterpriseReport.objects.count() == 1000  # all or nothing: the refused wrote none
     done = run_import(path, kind="enterprise-reports", park=park, allow_deletions=True)
     assert done.committed
-    assert (done.new, done.changed, done.unchanged, done.deleted) == (
-        dry.new,
-        dry.changed,
-        dry.unchanged,
-        dry.deleted,
-    ) == (300, 300, 400, 300)
+    assert (
+        (done.new, done.changed, done.unchanged, done.deleted)
+        == (
+            dry.new,
+            dry.changed,
+            dry.unchanged,
+            dry.deleted,
+        )
+        == (300, 300, 400, 300)
+    )
     assert EnterpriseReport.objects.count() == 1000
     assert not EnterpriseReport.objects.filter(enterprise__in=ents[700:1000]).exists()

@@ -356,6 +356,7 @@ class EnterpriseReportImporter(PeriodSliceImporter):
         # Stored reports this import has rewritten (`_write`), per slice: they hold this
         # import's record id now, and `finish` counts them without reading them back.
         self.updated_n: dict[tuple[int, int, int], int] = {}
+        self._new_noted: set[tuple[int, int, int]] = set()  # slices a new row was noted in
 
     # -- row validation (one row at a time) ----------------------------------------------------
     def clean(self, record: Any) -> ReportRow | None:
@@ -584,18 +585,28 @@ class EnterpriseReportImporter(PeriodSliceImporter):
         changed_fields: set[str] = set()
         # Checks first: comparing below updates the stored instances in place, and a row's
         # previous month may be another row of this chunk.
-        for row in rows:
+        # (Nothing stored to compare with — a first import of the period — checks nothing.)
+        for row in rows if stored else ():
             self._check_consistency(row, stored)
+        by_slice = self.slice_enterprises
+        new_noted = self._new_noted
         for row in rows:
             p = row.period
             ent = row.enterprise
             current = stored.get((ent.pk, p.year, p.month)) if ent else None
             key = (row.park.id, p.year, p.month)
             if ent is not None:
-                self.slice_enterprises.setdefault(key, set()).add(ent.pk)
+                held = by_slice.get(key)
+                if held is None:
+                    held = by_slice[key] = set()
+                held.add(ent.pk)
             if current is None:
                 preview.new += 1
-                self.slice_change(key)
+                # A new row's check of its slice (lock) gives the same answer for every row
+                # of the slice once asked: asked once per slice.
+                if key not in new_noted:
+                    self.slice_change(key)
+                    new_noted.add(key)
                 create.append(row)
                 if preview.wants_sample("new"):
                     shown = [(self._label(k), "", v) for k, v in row.values.items() if v]
