@@ -151,7 +151,8 @@ def _copy_text(prepare: Callable[[Any], Any]) -> Callable[[Any], Any]:
         obj = prepared.obj
         if obj.__class__ is dict and not obj:
             return "{}"
-        return prepared.dumps(obj)
+        dumps = prepared.dumps
+        return prepared if dumps is None else dumps(obj)  # None: psycopg's own dumps
 
     return copy_prepare
 
