@@ -111,3 +111,40 @@ def test_a_file_that_changes_nothing_writes_nothing(tmp_path, small_chunks):
     assert not again.committed and again.unchanged == 700 and again.new == 0
     assert list(EnterpriseReport.objects.values_list("id", "import_record_id")) == before
     assert ImportRecord.objects.get(pk=again.record_id).status == ImportRecord.Status.UNCHANGED
+
+
+def test_a_replace_counts_stored_and_deleted_rows_as_the_dry_run_does(tmp_path, small_chunks):
+    """`finish` reads back only the rows this import did not write and counts the rows it
+    rewrote (issue 16): the deletion guard's figures (stored, deleted) and the deletions are
+    those of a dry run, which writes nothing — across chunks, with changed, unchanged, new
+    and missing rows."""
+    park = make_park()
+    ents = [make_enterprise(park, i, f"企业{i}") for i in range(1, 1301)]
+    first = [[e.credit_code, e.name, "2022-06", 10, 8] for e in ents[:1000]]
+    assert run_import(_file(tmp_path, first), kind="enterprise-reports", park=park).committed
+    # 1–300 changed, 301–700 unchanged, 701–1000 missing (deleted), 1001–1300 new.
+    second = [[e.credit_code, e.name, "2022-06", 12, 8] for e in ents[:300]]
+    second += first[300:700]
+    second += [[e.credit_code, e.name, "2022-06", 10, 8] for e in ents[1000:]]
+    path = write_xlsx(tmp_path / "again.xlsx", H, second, unit_line="单位：千元")
+    dry = run_import(path, kind="enterprise-reports", park=park, dry_run=True)
+    refused = run_import(path, kind="enterprise-reports", park=park)
+    guard = "已入库 1000 行，将删除 300 行"
+    assert any(guard in i.message for i in dry.issues), [i.text() for i in dry.issues]
+    assert not refused.committed
+    assert any(guard in i.message for i in refused.errors), [i.text() for i in refused.errors]
+    assert EnterpriseReport.objects.count() == 1000  # all or nothing: the refused wrote none
+    done = run_import(path, kind="enterprise-reports", park=park, allow_deletions=True)
+    assert done.committed
+    assert (
+        (done.new, done.changed, done.unchanged, done.deleted)
+        == (
+            dry.new,
+            dry.changed,
+            dry.unchanged,
+            dry.deleted,
+        )
+        == (300, 300, 400, 300)
+    )
+    assert EnterpriseReport.objects.count() == 1000
+    assert not EnterpriseReport.objects.filter(enterprise__in=ents[700:1000]).exists()

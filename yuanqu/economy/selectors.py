@@ -1613,6 +1613,78 @@ def reporting_rate(
     )
 
 
+@dataclass
+class ReportingCounts:
+    """`reporting_rate`'s figures for one park and period as counted by the database."""
+
+    expected: int
+    reported: int
+    extra: int
+    basis: str
+    missing: list[MissingEnterprise]  # the first `named`, by credit code
+    missing_count: int
+
+
+def reporting_counts(*, park_id: int, period: Period, named: int = 0) -> ReportingCounts:
+    """`reporting_rate` over the stored reports, counted set-based by the database instead of
+    reading every reporter's id into Python (a national period: 470,000 of them, about a
+    second each time; issue 16). The same rule, clause for clause: expected = the park's 规上
+    list of the year less the enterprises entering after this month (月度入库), or, without any
+    list, the reporters of `previous_report_period`; reported = the expected with a report
+    (every reporter when nobody is expected); extra = reporters not expected. `named` missing
+    enterprises are named, ordered by credit code as `reporting_rate` orders them.
+    tests/economy/test_reporting_counts.py compares the two.
+    """
+    from django.db import connection
+
+    from yuanqu.registry.models import Enterprise, EnterpriseScale
+
+    report = EnterpriseReport._meta.db_table
+    scale = EnterpriseScale._meta.db_table
+    enterprise = Enterprise._meta.db_table
+    by, bm = previous_report_period(period)
+    y, m = period.year, period.month
+    ctes = (
+        f"WITH listed AS (SELECT s.enterprise_id, s.entry, s.entry_month FROM {scale} s "
+        f"JOIN {enterprise} e ON e.id = s.enterprise_id "
+        "WHERE e.park_id = %s AND s.year = %s AND s.is_above_scale), "
+        "expected AS (SELECT enterprise_id FROM listed "
+        "WHERE NOT (entry = %s AND entry_month IS NOT NULL AND entry_month > %s) "
+        f"UNION SELECT enterprise_id FROM {report} WHERE park_id = %s AND year = %s "
+        "AND month = %s AND NOT EXISTS (SELECT 1 FROM listed)), "
+        f"reported AS (SELECT DISTINCT enterprise_id FROM {report} "
+        "WHERE park_id = %s AND year = %s AND month = %s) "
+    )
+    params: list[Any] = [park_id, y, EnterpriseScale.Entry.MONTHLY, m, park_id, by, bm]
+    params += [park_id, y, m]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ctes + "SELECT EXISTS (SELECT 1 FROM listed), (SELECT count(*) FROM expected), "
+            "(SELECT count(*) FROM reported), "
+            "(SELECT count(*) FROM expected x JOIN reported r USING (enterprise_id))",
+            params,
+        )
+        has_list, expected, reported_all, matched = cursor.fetchone()
+        missing: list[MissingEnterprise] = []
+        if named and expected > matched:
+            cursor.execute(
+                ctes + f"SELECT e.id, e.credit_code, e.name FROM expected x "
+                f"JOIN {enterprise} e ON e.id = x.enterprise_id WHERE NOT EXISTS "
+                "(SELECT 1 FROM reported r WHERE r.enterprise_id = x.enterprise_id) "
+                "ORDER BY e.credit_code LIMIT %s",
+                [*params, named],
+            )
+            missing = [MissingEnterprise(*row) for row in cursor.fetchall()]
+    return ReportingCounts(
+        expected=expected,
+        reported=matched if expected else reported_all,
+        extra=reported_all - matched if expected else 0,
+        basis="规上名单" if has_list else "上月报送",
+        missing=missing,
+        missing_count=expected - matched,
+    )
+
+
 def reporting_summary(*, park: Park, period: Period) -> ReportingRate:
     """报送率 as `reporting_rate` gives it, read from `ReportingSummary` (one query); the
     missing enterprises are counted, not named (`reporting_rate` names them). A period without

@@ -571,6 +571,9 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
 
         records = readers.iter_records(sheet, layout, want_raw=importer.wants_raw, on_skip=skipped)
         examples = _examples(type(importer), layout.columns)
+        # The first example field settles most rows at once: a text that differs from the
+        # example's (a real credit code) is no example row, without `_is_example`'s calls.
+        first_name, first_shown = examples[0] if examples else ("", "")
         for record in records:
             if record.has_error:
                 bad = [k for k, v in record.values.items() if isinstance(v, readers.CellError)]
@@ -579,7 +582,12 @@ def read_records(importer: Importer, path: Path) -> Iterator[Any]:
                 for name in bad:
                     ctx.error(_cell_error_text(record.values[name]), **importer.loc(record, name))
                 continue
-            if examples and _is_example(record.values, examples):
+            first = record.values.get(first_name)
+            if (
+                examples
+                and not (first.__class__ is str and first.strip() != first_shown)
+                and _is_example(record.values, examples)
+            ):
                 ctx.warning(
                     "这是导入模板的示例行，未导入：请删除该行或替换为实际数据",
                     sheet=sheet.name,

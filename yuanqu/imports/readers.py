@@ -52,6 +52,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 from xml.etree import ElementTree
@@ -1874,12 +1875,16 @@ def iter_records(
     raw_headers = {c: t.replace("|", "") for c, t in layout.headers.items()} if want_raw else {}
     data_start = layout.data_start_row
     skip = on_skip or (lambda _row, _reason: None)
+    names = [name for name, _ in columns]
+    # The fields' cells of a row picked at C speed (a tuple, also for a single column).
+    pick = itemgetter(*(c for _, c in columns)) if len(columns) > 1 else None
+    only = columns[0][1]
     for number, cells in sheet.iter_rows():
         if number < data_start:
             continue
         if len(cells) <= max_col:
             cells = [*cells, *([""] * (max_col + 1 - len(cells)))]
-        values = {name: cells[c] for name, c in columns}
+        values = dict(zip(names, pick(cells) if pick is not None else (cells[only],), strict=True))
         filled = 0
         has_error = False
         for v in values.values():
