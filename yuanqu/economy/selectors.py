@@ -197,11 +197,12 @@ M = TypeVar("M", bound=Model)
 class _Prefetched:
     """What `ReportCache.prefetch` reads, as rows: (kind, park_id, year, month, status),
     released values (park_id, indicator_id, year, month, value, month_value, yoy_pct, basis),
-    Target instances, and summaries (park_id, year, *SUMMARY_FIELDS)."""
+    targets (park_id, year, indicator_id, kind, value), and summaries (park_id, year,
+    *SUMMARY_FIELDS)."""
 
     statuses: list[tuple[Any, ...]]
     entered: list[tuple[Any, ...]]
-    targets: list[Target]
+    targets: list[tuple[Any, ...]]
     summaries: list[tuple[Any, ...]]
 
 
@@ -251,7 +252,7 @@ def _prefetch_orm(
     return _Prefetched(
         statuses=list(status_qs.values_list("kind", "park_id", "year", "month", "status")),
         entered=list(entered_qs) if entered_ids else [],
-        targets=list(target_qs),
+        targets=list(target_qs.values_list(*_TARGET_FIELDS)),
         summaries=list(summary_qs.values_list("park_id", "year", *SUMMARY_FIELDS)),
     )
 
@@ -336,8 +337,7 @@ def _prefetch_sql(
             f" AND indicator_id IN (SELECT id FROM {Indicator._meta.db_table} WHERE code = ANY(%s))"
         )
         values.append(codes)
-    target_fields = Target._meta.concrete_fields
-    read(Target, [str(f.column) for f in target_fields], where, values)
+    read(Target, _TARGET_FIELDS, where, values)
     where = "park_id = ANY(%s) AND year = ANY(%s) AND scope = %s"
     values = [park_ids, years, str(IndicatorSummary.Scope.PARK)]
     if codes is not None:
@@ -349,13 +349,25 @@ def _prefetch_sql(
     read(IndicatorSummary, ("park_id", "year", *SUMMARY_FIELDS), where, values)
     (text,) = _fetch(f"SELECT json_build_array({', '.join(parts)})::text", params)[0]
     statuses, entered, targets, summaries = json.loads(text, parse_float=Decimal)
-    names = [f.attname for f in target_fields]
     return _Prefetched(
         statuses=[tuple(r) for r in statuses],
         entered=[tuple(r) for r in entered],
-        targets=[Target.from_db(connection.alias, names, r) for r in targets],
+        targets=[tuple(r) for r in targets],
         summaries=[tuple(r) for r in summaries],
     )
+
+
+# A target's columns, as the prefetch reads them.
+_TARGET_FIELDS = ("park_id", "year", "indicator_id", "kind", "value")
+
+
+@dataclass(frozen=True, slots=True)
+class TargetFigures:
+    """A park's target for an indicator and year as the table reads it (a `Target`'s kind and
+    value): a tuple, not a model instance — a ranking reads two a park."""
+
+    kind: str
+    value: Decimal
 
 
 # A released value's columns, as `_entered_from_rows` reads them.
@@ -411,7 +423,7 @@ class ReportCache:
         # (park, year) → the months prefetched, when `prefetch` loaded only some months.
         self._summary_months: dict[tuple[int, int], set[int]] = {}
         self._indicators: list[Indicator] | None = None
-        self._targets: dict[tuple[int, int], dict[int, Target]] = {}
+        self._targets: dict[tuple[int, int], dict[int, TargetFigures]] = {}
         self._entered: dict[tuple[int, int], dict[tuple[int, str, int, int], EnteredValue]] = {}
         self._entered_status: dict[tuple[int, int], dict[tuple[int, int, int], str]] = {}
         self._clusters: dict[int, str] = {}
@@ -487,11 +499,11 @@ class ReportCache:
         status_by: dict[tuple[int, int], dict[tuple[int, int, int], str]] = defaultdict(dict)
         for slice_key, slice_status in entered_status.items():
             status_by[(slice_key[0], slice_key[1])][slice_key] = slice_status
-        targets: dict[tuple[int, int], dict[int, Target]] = {
+        targets: dict[tuple[int, int], dict[int, TargetFigures]] = {
             (p, y): {} for p in park_ids for y in years
         }
-        for t in fetched.targets:
-            targets[(t.park_id, t.year)][t.indicator_id] = t
+        for park_id, year, indicator_id, kind, value in fetched.targets:
+            targets[(park_id, year)][indicator_id] = TargetFigures(kind, value)
         summaries: dict[tuple[int, int], dict[SummaryKey, SummaryFigures]] = {
             (p, y): {} for p in park_ids for y in years
         }
@@ -525,12 +537,15 @@ class ReportCache:
                 self._indicators = list(Indicator.objects.exclude(source=Indicator.Source.MODULE))
         return self._indicators
 
-    def targets(self, park: Park, year: int) -> dict[int, Target]:
+    def targets(self, park: Park, year: int) -> dict[int, TargetFigures]:
         key = (park.pk, year)
         if key not in self._targets:
-            self._targets[key] = {
-                t.indicator_id: t for t in Target.objects.filter(park=park, year=year)
-            }
+            rows = (
+                Target.objects.filter(park=park, year=year)
+                .order_by()
+                .values_list("indicator_id", "kind", "value")
+            )
+            self._targets[key] = {i: TargetFigures(kind, value) for i, kind, value in rows}
         return self._targets[key]
 
     def entered(self, park: Park, year: int) -> dict[tuple[int, str, int, int], EnteredValue]:
@@ -934,7 +949,7 @@ def _fill_entered(
     row.sources.append(f"部门发布数（{value.basis_label}），{period.label}")
 
 
-def _fill_target(row: IndicatorRow, target: Target | None, period: Period) -> None:
+def _fill_target(row: IndicatorRow, target: TargetFigures | None, period: Period) -> None:
     row.time_progress_pct = formulas.time_progress_pct(period.month)
     if target is None:
         return
@@ -1403,10 +1418,19 @@ def region_ranking(
 
 
 def _region_parks(region_id: int) -> list[Park]:
-    """The parks of a region by code (a written statement on PostgreSQL, as the prefetch)."""
+    """The parks of a region by code, with what a ranking reads of them (the rest deferred):
+    a written statement on PostgreSQL, as the prefetch."""
     if connection.vendor == "postgresql":
-        return _instances(Park, "region_id = %s", [region_id], "code")
-    return list(Park.objects.filter(region_id=region_id).order_by("code"))
+        rows = _fetch(
+            _select(Park, _RANKED_PARK_FIELDS, "region_id = %s") + " ORDER BY code", [region_id]
+        )
+        return [Park.from_db(connection.alias, list(_RANKED_PARK_FIELDS), r) for r in rows]
+    return list(
+        Park.objects.filter(region_id=region_id).only(*_RANKED_PARK_FIELDS).order_by("code")
+    )
+
+
+_RANKED_PARK_FIELDS = ("id", "code", "name", "region_id")
 
 
 # ---------------------------------------------------------------------------------------------
