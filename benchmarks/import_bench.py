@@ -123,6 +123,14 @@ def setup_database(n: int) -> object:
         [Enterprise(credit_code=c, name=f"企业{i}", park=park) for i, c in enumerate(codes(n), 1)],
         batch_size=5000,
     )
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # A park's registry is not written a second before its first import: autovacuum has
+        # analyzed it by then. Without statistics the chunks' credit-code lookups scan the
+        # whole table (≈ 3.5 s of the import at 470,000 rows); the floor reads it once.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Enterprise._meta.db_table}")
     return park
 
 
