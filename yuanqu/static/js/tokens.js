@@ -27,8 +27,20 @@
       }
     }
     if (navigator.clipboard && window.isSecureContext) {
-      // Refused (no permission, a browser policy): the old way, the field still selected.
-      navigator.clipboard.writeText(field.value).then(function () { done(button); }, legacy);
+      // Refused (no permission, a browser policy): the old way, the field still selected. A
+      // promise left pending (a permission prompt nobody answers, a headless browser) gets the
+      // old way after a second too, so the button never does nothing.
+      var settled = false;
+      var once = function (fn) {
+        return function () {
+          if (settled) return;
+          settled = true;
+          fn();
+        };
+      };
+      var fallback = once(legacy);
+      navigator.clipboard.writeText(field.value).then(once(function () { done(button); }), fallback);
+      window.setTimeout(fallback, 1000);
       return;
     }
     legacy();
