@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from tests.economy.factories import make_enterprise, make_park
-from yuanqu.core.bulk import insert_rows
+from yuanqu.core.bulk import insert_rows, settle
 from yuanqu.economy.models import EnterpriseReport
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,68 @@ def test_update_rows_matches_bulk_update():
         row["year"] = 2022
     assert got == _stored(year=2022)
     assert got[0]["extra"] == {"201": {"ytd": "5000"}} and got[1]["profit_ytd"] == Decimal("7")
+
+
+def _report_rows(park, enterprises, year):
+    return [
+        (e.pk, park.pk, year, 9, {}, False, Decimal(f"{i}.5"), None)
+        for i, e in enumerate(enterprises, 1)
+    ]
+
+
+_REPORT_FIELDS = (
+    "enterprise",
+    "park",
+    "year",
+    "month",
+    "extra",
+    "correction",
+    "output_ytd",
+    "profit_ytd",
+)
+
+
+def test_insert_rows_behind_stores_the_same_once_settled():
+    """`behind`: the COPY runs in a thread on PostgreSQL (ignored elsewhere); once `settle`
+    returns, the rows are those the synchronous call stores."""
+    park = make_park("BH", "后台园区")
+    ents = [make_enterprise(park, i, f"企业{i}") for i in range(1, 4)]
+    insert_rows(EnterpriseReport, _REPORT_FIELDS, _report_rows(park, ents, 2022))
+    expected = _stored(year=2022)
+    count = insert_rows(
+        EnterpriseReport,
+        _REPORT_FIELDS,
+        _report_rows(park, ents, 2023),
+        behind=("enterprise", "park"),
+    )
+    settle()
+    assert count == 3
+    got = _stored(year=2023)
+    for row in got:
+        row["year"] = 2022
+    assert got == expected
+    # A statement after it sees the rows, and the next behind COPY waits for the first.
+    insert_rows(EnterpriseReport, _REPORT_FIELDS, _report_rows(park, ents, 2024), behind=("park",))
+    insert_rows(EnterpriseReport, _REPORT_FIELDS, _report_rows(park, ents, 2025), behind=("park",))
+    settle()
+    assert EnterpriseReport.objects.filter(year__in=[2024, 2025]).count() == 6
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the COPY behind is PostgreSQL's (SQLite inserts)"
+)
+def test_a_behind_copys_error_is_raised_by_settle_as_djangos():
+    """A foreign key broken by a row is found at the end of its COPY (IMMEDIATE for it), and
+    `settle` raises it in the caller's thread as Django's IntegrityError; the block rolls
+    back whole."""
+    park = make_park("BE", "错误园区")
+    ent = make_enterprise(park, 1, "甲")
+    rows = [
+        *_report_rows(park, [ent], 2022),
+        (ent.pk + 10_000, park.pk, 2022, 9, {}, False, 1, None),
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(EnterpriseReport, _REPORT_FIELDS, rows, behind=("enterprise",))
+        settle()
+    assert not EnterpriseReport.objects.filter(park=park).exists()
+    settle()  # nothing left behind: a no-op

@@ -12,6 +12,7 @@ by the field itself, so the stored values are exactly those `bulk_create` would 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
@@ -49,9 +50,15 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
     *,
     batch_size: int = 5000,
+    behind: Sequence[str] | None = None,
 ) -> int:
     """INSERT `rows` (tuples in `field_names` order; FKs by `<name>_id` or `<name>`) into
     `model`'s table; returns the number of rows. Runs in the caller's transaction.
+
+    `behind` (PostgreSQL; ignored elsewhere): the COPY runs in a thread and this returns at
+    once, so the caller reads and checks its next rows while the server stores these; the
+    foreign keys of the fields named in it are checked at the end of the COPY. See
+    `_copy_rows_behind`; the caller must call `settle()` before its next statement.
 
     Fields not named take their model default, computed once (use it only for constant
     defaults: no auto_now, no callables that must differ per row); nullable fields whose
@@ -83,6 +90,11 @@ def insert_rows(
     quote = connection.ops.quote_name
     special = [(i, p) for i, p in enumerate(prepare) if p is not None]
     if connection.vendor == "postgresql":
+        if behind is not None:
+            check_now = [column_name(_concrete_field(opts, n)) for n in behind]
+            return _copy_rows_behind(
+                connection, opts.db_table, columns, list(rows), special, fixed, check_now
+            )
         return _copy_rows(connection, opts.db_table, columns, rows, special, fixed)
     sql = (
         f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) "
@@ -135,6 +147,117 @@ def _copy_rows(
                 copy.write_row((*row, *fixed))
             count += 1
     return count
+
+
+class _Behind:
+    """The COPY a thread is running on a connection (`insert_rows(behind=…)`)."""
+
+    def __init__(self, thread: threading.Thread, constraints: str) -> None:
+        self.thread = thread
+        self.constraints = constraints  # checked IMMEDIATE for the COPY ("": none)
+        self.error: BaseException | None = None
+
+
+# The COPY running behind, per Django connection wrapper (one at most: the next waits for it).
+_BEHIND: dict[int, _Behind] = {}
+# (alias, table, columns) → the names of the foreign keys on those columns.
+_FOREIGN_KEYS: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+
+
+def _foreign_keys(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
+    """The foreign-key constraints of `table` on `columns`, quoted and joined for SET
+    CONSTRAINTS (read once per process from the catalogue)."""
+    key = (connection.alias, table, tuple(columns))
+    names = _FOREIGN_KEYS.get(key)
+    if names is None:
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, table)
+        wanted = set(columns)
+        names = _FOREIGN_KEYS[key] = sorted(
+            name
+            for name, c in found.items()
+            if c.get("foreign_key") and set(c.get("columns") or ()) <= wanted
+        )
+    return ", ".join(connection.ops.quote_name(n) for n in names)
+
+
+def _copy_rows_behind(
+    connection: BaseDatabaseWrapper,
+    table: str,
+    columns: list[str],
+    rows: list[Sequence[Any]],
+    special: list[tuple[int, Callable[[Any], Any]]],
+    fixed: tuple[Any, ...],
+    check_now: Sequence[str],
+) -> int:
+    """`_copy_rows` in a thread: the import reads and checks its next chunk (Python) while the
+    server stores this one, its indexes and the foreign keys named in `check_now` (issue 16:
+    reading and storing had taken turns, each idle while the other worked).
+
+    Why it is safe on one connection: psycopg holds the connection's lock for the whole COPY,
+    so a statement of the caller's thread waits for it rather than interleave; `settle` joins
+    the thread and raises its error (as Django's exception) before the caller goes on. The
+    thread uses the raw psycopg connection (Django's wrapper belongs to its thread), inside
+    the caller's transaction.
+
+    `check_now`: columns whose foreign keys are checked at the end of the COPY (IMMEDIATE for
+    it; `settle` sets them back to DEFERRED) instead of at the commit, where nothing overlaps
+    them — the same check and the same error, earlier. Only for keys whose parent rows nobody
+    locks FOR UPDATE meanwhile: the check's KEY SHARE lock is held to the commit, and FOR
+    UPDATE would wait for it (FOR NO KEY UPDATE, what an UPDATE of other columns takes, does
+    not: the import record's claim and owner check use that).
+    """
+    settle(connection)
+    connection.ensure_connection()
+    raw = connection.connection
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    special = [(i, _copy_text(p)) for i, p in special]
+    constraints = _foreign_keys(connection, table, check_now) if check_now else ""
+    if constraints:
+        with raw.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {constraints} IMMEDIATE")
+
+    def run() -> None:
+        try:
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                write = copy.write_row
+                for row in rows:
+                    if special:
+                        values = list(row)
+                        for i, p in special:
+                            values[i] = p(values[i])
+                        write((*values, *fixed))
+                    else:
+                        write((*row, *fixed))
+        except BaseException as exc:  # raised again by `settle`, in the caller's thread
+            job.error = exc
+
+    job = _Behind(threading.Thread(target=run, name="yuanqu-copy", daemon=True), constraints)
+    _BEHIND[id(connection)] = job
+    job.thread.start()
+    return len(rows)
+
+
+def settle(connection: BaseDatabaseWrapper | None = None, *, raise_error: bool = True) -> None:
+    """Wait for the COPY running behind on `connection` (default: the default database), if
+    any, and raise its error in this thread as Django's exception (IntegrityError …); its
+    foreign keys back to DEFERRED. `raise_error=False`: only wait (cleaning up after another
+    error, before the rollback, which resets the constraints' mode)."""
+    if connection is None:
+        connection = connections["default"]
+    job = _BEHIND.pop(id(connection), None)
+    if job is None:
+        return
+    job.thread.join()
+    if not raise_error:
+        return
+    if job.error is not None:
+        with connection.wrap_database_errors:
+            raise job.error
+    if job.constraints:
+        with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {job.constraints} DEFERRED")
 
 
 def _copy_text(prepare: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
-from yuanqu.core.bulk import insert_rows, update_rows
+from yuanqu.core.bulk import insert_rows, settle, update_rows
 from yuanqu.core.numbers import (
     DecimalLimits,
     NumberError,
@@ -577,6 +577,7 @@ class EnterpriseReportImporter(PeriodSliceImporter):
         self.record = record
 
     def feed(self, rows: list[ReportRow], preview: Preview, *, write: bool) -> None:
+        settle(connection)  # the previous chunk's COPY, if still running (`_write`)
         rows = self._resolve(rows)
         self.note_slices({(r.park.id, r.period.year, r.period.month) for r in rows})
         stored = self._stored(rows)
@@ -632,6 +633,7 @@ class EnterpriseReportImporter(PeriodSliceImporter):
                 self.updated_n[key] = self.updated_n.get(key, 0) + 1
 
     def finish(self, preview: Preview, *, write: bool) -> None:
+        settle(connection)  # the last chunk's COPY (`_write`)
         unnamed = len(self.new_codes) - NEW_ENTERPRISES_NAMED
         if unnamed > 0 and self.ctx.park is not None:
             self.ctx.warning(
@@ -1005,6 +1007,16 @@ class EnterpriseReportImporter(PeriodSliceImporter):
             for row in create:
                 if row.enterprise is None:
                     row.enterprise = self.created[row.credit_code]
+        if update:
+            names = sorted({"unit", "extra", "correction", "import_record", *changed_fields})
+            # One prepared UPDATE (`update_rows`): bulk_update's CASE WHEN per field grows
+            # with the batch squared on SQLite, inside the import's write transaction.
+            attnames = [EnterpriseReport._meta.get_field(n).attname for n in names]
+            update_rows(
+                EnterpriseReport,
+                names,
+                ([*(getattr(obj, a) for a in attnames), obj.pk] for obj in update),
+            )
         # New rows go through one prepared INSERT (`insert_rows`): bulk_create's per-value
         # preparation would be most of the import's time. Grouped by the figure columns the
         # rows carry (one group unless sheets differ); absent figures stay empty (NULL).
@@ -1012,6 +1024,11 @@ class EnterpriseReportImporter(PeriodSliceImporter):
         for row in create:
             groups.setdefault(tuple(row.values), []).append(row)
         record_id = self.record.pk
+        # The usual chunk (one group) is stored behind, last (PostgreSQL: a thread runs the
+        # COPY while the engine reads and checks the next chunk; `feed` and `finish` settle it).
+        # Their foreign keys are checked with each COPY, not at the commit: nobody locks an
+        # enterprise, a park or an import record FOR UPDATE (a claim is FOR NO KEY UPDATE).
+        behind = ("enterprise", "park", "import_record") if len(groups) == 1 else None
         for names, group in groups.items():
             insert_rows(
                 EnterpriseReport,
@@ -1030,16 +1047,7 @@ class EnterpriseReportImporter(PeriodSliceImporter):
                     )
                     for row in group
                 ),
-            )
-        if update:
-            names = sorted({"unit", "extra", "correction", "import_record", *changed_fields})
-            # One prepared UPDATE (`update_rows`): bulk_update's CASE WHEN per field grows
-            # with the batch squared on SQLite, inside the import's write transaction.
-            attnames = [EnterpriseReport._meta.get_field(n).attname for n in names]
-            update_rows(
-                EnterpriseReport,
-                names,
-                ([*(getattr(obj, a) for a in attnames), obj.pk] for obj in update),
+                behind=behind,
             )
 
 

@@ -53,6 +53,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 
 from yuanqu.core import versions
+from yuanqu.core.bulk import settle
 from yuanqu.core.numbers import DecimalLimits, fit_decimal, parse_amount
 from yuanqu.imports.models import ImportRecord
 
@@ -892,7 +893,7 @@ def _import_in_one_pass(
     progress = ctx.progress
     cleaned = _cleaned_rows(importer, path, preview)
     try:
-        with transaction.atomic(), _fewer_collections(), one_pass():
+        with transaction.atomic(), _settled(), _fewer_collections(), one_pass():
             importer.begin(preview, record)
             for chunk in iter_chunks(cleaned, importer.chunk_size):
                 importer.feed(chunk, preview, write=True)
@@ -1092,7 +1093,7 @@ def _commit(
     no select_for_update outside writes) — tests/imports/test_staging.py checks that a page
     reads while this transaction is open.
     """
-    with transaction.atomic():
+    with transaction.atomic(), _settled():
         _owner_check(record, attempt)
         _checkpoint("writing", record)
         write()
@@ -1107,9 +1108,10 @@ def _commit(
 def _owner_check(record: ImportRecord, attempt: str) -> None:
     """Inside a transaction: lock the record's row; `Superseded` unless it is still 处理中 and
     (when run by a task) still claimed by this run. On PostgreSQL a second run of the same
-    record waits here for the first one's transaction to end, then sees its outcome."""
+    record waits here for the first one's transaction to end, then sees its outcome (FOR NO
+    KEY UPDATE, as `services.import_claim`)."""
     current = (
-        ImportRecord.objects.select_for_update()
+        ImportRecord.objects.select_for_update(no_key=True)
         .filter(pk=record.pk)
         .values_list("status", "attempt")
         .first()
@@ -1154,6 +1156,17 @@ CHECKPOINTS: dict[str, list[Callable[[ImportRecord], None]]] = {
 def _checkpoint(name: str, record: ImportRecord) -> None:
     for hook in CHECKPOINTS[name]:
         hook(record)
+
+
+@contextmanager
+def _settled() -> Iterator[None]:
+    """Inside a write transaction: no COPY left running behind (`core.bulk.settle`) when it
+    ends. The importers settle their own writes; this joins one left by an error (its own
+    error, if any, is not raised over the one that ended the block: the rollback undoes both)."""
+    try:
+        yield
+    finally:
+        settle(raise_error=False)
 
 
 @contextmanager

@@ -216,9 +216,13 @@ def web_import_start(
 def import_claim(*, record_id: int) -> str | None:
     """Claim import record `record_id` for one run of its task: a fresh `attempt` token, in a
     short transaction holding the record's row lock. None when the record is no longer
-    处理中 (finished by an earlier run, or gone): the run then does nothing."""
+    处理中 (finished by an earlier run, or gone): the run then does nothing.
+
+    The lock is FOR NO KEY UPDATE (the claim changes no key): it waits for another claim or
+    owner check, not for the KEY SHARE lock that a running import's foreign-key checks hold on
+    its record until its commit (`core.bulk.insert_rows`, `behind`)."""
     with transaction.atomic():
-        record = ImportRecord.objects.select_for_update().filter(pk=record_id).first()
+        record = ImportRecord.objects.select_for_update(no_key=True).filter(pk=record_id).first()
         if record is None or record.status != ImportRecord.Status.RUNNING:
             return None
         record.attempt = uuid.uuid4().hex
