@@ -135,3 +135,31 @@ def test_region_parks_in_code_order(demo_db):
         assert [(p.pk, p.code, p.name, p.region_id) for p in got] == [
             (p.pk, p.code, p.name, p.region_id) for p in expected
         ]
+
+
+def test_region_parks_read_the_cache_indicator_list_in_the_same_statement(demo_db):
+    """A ranking's first read: the region's parks and the cache's indicator list together
+    (one statement on PostgreSQL), the list equal to `indicators()`'s own read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    park = Park.objects.exclude(region=None).order_by("pk").first()
+    cache = selectors.ReportCache()
+    with CaptureQueriesContext(connection) as queries:
+        parks = selectors._region_parks(park.region_id, cache)
+        listed = cache.indicators()
+    assert park.pk in [p.pk for p in parks]
+    if connection.vendor == "postgresql":
+        assert len(queries.captured_queries) == 1
+    expected = selectors.ReportCache().indicators()
+    assert [vars(i) | {"_state": None} for i in listed] == [
+        vars(i) | {"_state": None} for i in expected
+    ]
+
+
+def test_array_literal_is_read_back_as_the_list(db):
+    texts = ['a"b', "c\\d", "工业", "x,y", "{z}", "", " s "]
+    assert selectors._pg_array([3, 1]) == "{3,1}"
+    assert selectors._fetch(
+        "SELECT %s::int[], %s::text[]", [selectors._pg_array([3, 1]), selectors._pg_array(texts)]
+    ) == [([3, 1], texts)]
