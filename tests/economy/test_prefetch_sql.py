@@ -163,3 +163,30 @@ def test_array_literal_is_read_back_as_the_list(db):
     assert selectors._fetch(
         "SELECT %s::int[], %s::text[]", [selectors._pg_array([3, 1]), selectors._pg_array(texts)]
     ) == [([3, 1], texts)]
+
+
+def test_region_ranking_in_one_statement_equals_the_prefetchs(demo_db):
+    """A computed indicator's city ranking reads parks, indicator list and figures in one
+    statement (`ReportCache.prefetch_region`); its table is the one `park_ranking` builds
+    from the parks read apart and the usual prefetch — every metric, to the digit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    park = Park.objects.exclude(region=None).select_related("region").order_by("pk").first()
+    period = selectors.latest_period(park=park)
+    assert period is not None
+    parks = list(Park.objects.filter(region_id=park.region_id).order_by("code"))
+    compared = 0
+    for code in selectors.COMPUTED:
+        for metric in selectors.RANK_METRICS:
+            with CaptureQueriesContext(connection) as queries:
+                got = selectors.region_ranking(
+                    user=None, park=park, period=period, indicator=code, metric=metric
+                )
+            assert len(queries.captured_queries) == 1
+            expected = selectors.park_ranking(
+                region=park.region, period=period, code=code, metric=metric, parks=parks
+            )
+            assert [vars(r) for r in got] == [vars(r) for r in expected]
+            compared += sum(r.value is not None for r in got)
+    assert compared > 10  # the demo's figures were ranked, not only empty rows

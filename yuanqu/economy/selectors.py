@@ -204,6 +204,9 @@ class _Prefetched:
     entered: list[tuple[Any, ...]]
     targets: list[tuple[Any, ...]]
     summaries: list[tuple[Any, ...]]
+    # A region's read (`_prefetch_sql(region_id=…)`): its parks and the indicator list.
+    parks: list[Park] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
 
 
 def _prefetch_orm(
@@ -216,6 +219,7 @@ def _prefetch_orm(
     codes: list[str] | None,
     months: list[int] | None,
     code_ids: list[int] | None = None,
+    region_id: int | None = None,
 ) -> _Prefetched:
     """The prefetch's four reads through the ORM (SQLite; what `_prefetch_sql` must equal)."""
     from yuanqu.economy.models import IndicatorSummary
@@ -303,6 +307,7 @@ def _prefetch_sql(
     codes: list[str] | None,
     months: list[int] | None,
     code_ids: list[int] | None = None,
+    region_id: int | None = None,
 ) -> _Prefetched:
     """The prefetch's four reads as one written statement with array parameters (PostgreSQL).
 
@@ -328,7 +333,20 @@ def _prefetch_sql(
         params.extend(values)
 
     parks, year_list = _pg_array(park_ids), _pg_array(years)
-    where = "kind = ANY(%s::text[]) AND park_id = ANY(%s::int[]) AND year = ANY(%s::int[])"
+    in_parks = "park_id = ANY(%s::int[])"
+    if region_id is not None:
+        # A region's parks, read in the same statement: its parks and the indicator list
+        # first, then every read below for the parks of the region.
+        # ANY(ARRAY(…)): one InitPlan a read, planned as cheaply as a list (an IN (SELECT …)
+        # is planned as a join: 0.7 ms of planning for the four reads).
+        in_parks = (
+            f"park_id = ANY(ARRAY(SELECT id FROM {Park._meta.db_table} WHERE region_id = %s))"
+        )
+        parks = region_id  # type: ignore[assignment]
+        parts.append(f"({_REGION_PARKS_SQL})")
+        parts.append(f"({_INDICATORS_SQL})")
+        params.extend([region_id, *_INDICATOR_PARAMS])
+    where = f"kind = ANY(%s::text[]) AND {in_parks} AND year = ANY(%s::int[])"
     values: list[Any] = [_pg_array(kinds), parks, year_list]
     if status_months is not None:
         where += " AND month = ANY(%s::int[])"
@@ -338,24 +356,24 @@ def _prefetch_sql(
         read(
             ParkIndicatorValue,
             _ENTERED_FIELDS,
-            "park_id = ANY(%s::int[]) AND indicator_id = ANY(%s::int[]) AND year = ANY(%s::int[])"
+            f"{in_parks} AND indicator_id = ANY(%s::int[]) AND year = ANY(%s::int[])"
             " AND basis = %s",
             [parks, _pg_array(entered_ids), year_list, str(ParkIndicatorValue.Basis.STATISTICS)],
         )
     else:
         parts.append("'[]'::json")  # no released figure read (a computed indicator's ranking)
-    where, values = "park_id = ANY(%s::int[]) AND year = ANY(%s::int[])", [parks, year_list]
+    where, values = f"{in_parks} AND year = ANY(%s::int[])", [parks, year_list]
     if code_ids is not None:
         where += " AND indicator_id = ANY(%s::int[])"
         values.append(_pg_array(code_ids))
     elif codes is not None:
         where += (
-            f" AND indicator_id IN (SELECT id FROM {Indicator._meta.db_table}"
-            " WHERE code = ANY(%s::text[]))"
+            f" AND indicator_id = ANY(ARRAY(SELECT id FROM {Indicator._meta.db_table}"
+            " WHERE code = ANY(%s::text[])))"
         )
         values.append(_pg_array(codes))
     read(Target, _TARGET_FIELDS, where, values)
-    where = "park_id = ANY(%s::int[]) AND year = ANY(%s::int[]) AND scope = %s"
+    where = f"{in_parks} AND year = ANY(%s::int[]) AND scope = %s"
     values = [parks, year_list, str(IndicatorSummary.Scope.PARK)]
     if codes is not None:
         where += " AND code = ANY(%s::text[])"
@@ -364,13 +382,24 @@ def _prefetch_sql(
         where += " AND month = ANY(%s::int[])"
         values.append(_pg_array(months))
     read(IndicatorSummary, ("park_id", "year", *SUMMARY_FIELDS), where, values)
-    (text,) = _fetch(f"SELECT json_build_array({', '.join(parts)})::text", params)[0]
-    statuses, entered, targets, summaries = json.loads(text, parse_float=Decimal)
+    read_all = _fetch_json(f"SELECT json_build_array({', '.join(parts)})::text", params)
+    lists: dict[str, Any] = {}
+    if region_id is not None:
+        park_rows, indicator_rows, *read_all = read_all
+        names = [f.attname for f in Indicator._meta.concrete_fields]
+        lists["parks"] = [
+            Park.from_db(connection.alias, list(_RANKED_PARK_FIELDS), r) for r in park_rows
+        ]
+        lists["indicators"] = [
+            Indicator.from_db(connection.alias, names, r) for r in indicator_rows
+        ]
+    statuses, entered, targets, summaries = read_all
     return _Prefetched(
         statuses=[tuple(r) for r in statuses],
         entered=[tuple(r) for r in entered],
         targets=[tuple(r) for r in targets],
         summaries=[tuple(r) for r in summaries],
+        **lists,
     )
 
 
@@ -503,6 +532,56 @@ class ReportCache:
             code_ids=code_ids,
             months=sorted(only) if only is not None else None,
         )
+        self._absorb(fetched, park_ids, years, kinds, entered_indicators, status_months, only)
+
+    def prefetch_region(
+        self, region_id: int, years: Iterable[int], *, code: str, months: Iterable[int]
+    ) -> list[Park] | None:
+        """A computed indicator's ranking on PostgreSQL: the region's parks (by code, with what
+        a ranking reads of them), the indicator list and what `prefetch(parks, years,
+        codes=[code], months=months)` reads, in one statement — each round trip was a sixth
+        of a four-park ranking's time (issue 16). Returns the parks; None where this does not
+        apply (SQLite, an indicator not computed from the reports, a cache with its list
+        already read): the caller then reads the parks and prefetches."""
+        if (
+            connection.vendor != "postgresql"
+            or code not in COMPUTED
+            or self._indicators is not None
+        ):
+            return None
+        years = sorted(set(years))
+        only = set(months)
+        # As `prefetch` plans it for a computed indicator: no released values, the report
+        # statuses of the months read and of the months before them (本月 reads those).
+        status_months = only | {m - 1 for m in only if m > 1} | ({12} if 1 in only else set())
+        fetched = _prefetch_sql(
+            kinds=(REPORT_KIND,),
+            park_ids=[],
+            years=years,
+            status_months=status_months,
+            entered_ids=[],
+            codes=[code],
+            months=sorted(only),
+            region_id=region_id,
+        )
+        self._indicators = fetched.indicators
+        if any(i.code == code and i.source == Indicator.Source.ENTERED for i in self._indicators):
+            return None  # configured as released: `prefetch` reads its released values too
+        park_ids = [p.pk for p in fetched.parks]
+        self._absorb(fetched, park_ids, years, (REPORT_KIND,), [], status_months, only)
+        return fetched.parks
+
+    def _absorb(
+        self,
+        fetched: _Prefetched,
+        park_ids: list[int],
+        years: list[int],
+        kinds: tuple[str, ...],
+        entered_indicators: list[Indicator],
+        status_months: set[int] | None,
+        only: set[int] | None,
+    ) -> None:
+        """Keep what a prefetch read (see `prefetch`)."""
         statuses: dict[str, dict[tuple[int, int, int], str]] = {k: {} for k in kinds}
         for k, p, y, m, s in fetched.statuses:
             statuses[k][(p, y, m)] = s
@@ -1379,15 +1458,18 @@ def park_ranking(
     include_submitted: bool = False,
     parks: Iterable[Park] | None = None,
     cache: ReportCache | None = None,
+    prefetched: bool = False,
 ) -> list[RankRow]:
     """Rank the parks of a region on an indicator's value, growth or completion (1 = best).
-    `cache`: a fresh cache to read into (one whose indicator list is already read)."""
+    `cache`: a fresh cache to read into (one whose indicator list is already read), or one
+    that has read the ranking's figures already (`prefetched`, `ReportCache.prefetch_region`)."""
     if metric not in {"value", "yoy", "completion"}:
         raise ValueError("排名口径只能是 value、yoy 或 completion")
     parks = list(parks) if parks is not None else list(Park.objects.filter(region=region))
     if cache is None:
         cache = ReportCache(include_submitted=include_submitted)
-    cache.prefetch(parks, [period.year, period.year - 1], codes=[code], months=[period.month])
+    if not prefetched:
+        cache.prefetch(parks, [period.year, period.year - 1], codes=[code], months=[period.month])
     rows = {}
     for park in parks:
         row = indicator_row(
@@ -1434,14 +1516,18 @@ def region_ranking(
     if region is None:
         return []
     cache = ReportCache(include_submitted=False)
+    parks = cache.prefetch_region(
+        region.pk, [period.year, period.year - 1], code=indicator, months=[period.month]
+    )
     return park_ranking(
         region=region,
         period=period,
         code=indicator,
         metric=metric,
         include_submitted=False,
-        parks=_region_parks(region.pk, cache),
+        parks=parks if parks is not None else _region_parks(region.pk, cache),
         cache=cache,
+        prefetched=parks is not None,
     )
 
 
@@ -1455,24 +1541,14 @@ def _region_parks(region_id: int, cache: ReportCache | None = None) -> list[Park
         return list(
             Park.objects.filter(region_id=region_id).only(*_RANKED_PARK_FIELDS).order_by("code")
         )
-    parks_sql = (
-        f"SELECT coalesce(json_agg(json_build_array({', '.join(_RANKED_PARK_FIELDS)}) "
-        f"ORDER BY code), '[]') FROM {Park._meta.db_table} WHERE region_id = %s"
-    )
     if cache is None or cache._indicators is not None:
-        parks_rows = _fetch_json(f"SELECT ({parks_sql})::text", [region_id])
+        parks_rows = _fetch_json(f"SELECT ({_REGION_PARKS_SQL})::text", [region_id])
     else:
-        fields = Indicator._meta.concrete_fields
-        indicators_sql = (
-            f"SELECT coalesce(json_agg(json_build_array({', '.join(str(f.column) for f in fields)})"
-            f" ORDER BY {_INDICATOR_ORDER}), '[]') FROM {Indicator._meta.db_table}"
-            f" WHERE {_INDICATOR_WHERE}"
-        )
         parks_rows, indicator_rows = _fetch_json(
-            f"SELECT json_build_array(({parks_sql}), ({indicators_sql}))::text",
+            f"SELECT json_build_array(({_REGION_PARKS_SQL}), ({_INDICATORS_SQL}))::text",
             [region_id, *_INDICATOR_PARAMS],
         )
-        names = [f.attname for f in fields]
+        names = [f.attname for f in Indicator._meta.concrete_fields]
         cache._indicators = [Indicator.from_db(connection.alias, names, r) for r in indicator_rows]
     return [Park.from_db(connection.alias, list(_RANKED_PARK_FIELDS), r) for r in parks_rows]
 
@@ -1485,6 +1561,18 @@ def _fetch_json(sql: str, params: list[Any]) -> Any:
 
 
 _RANKED_PARK_FIELDS = ("id", "code", "name", "region_id")
+# A region's parks (by code) and the indicator list as JSON arrays of rows, for the written
+# statements (parameters: the region; `_INDICATOR_PARAMS`).
+_REGION_PARKS_SQL = (
+    f"SELECT coalesce(json_agg(json_build_array({', '.join(_RANKED_PARK_FIELDS)}) "
+    f"ORDER BY code), '[]') FROM {Park._meta.db_table} WHERE region_id = %s"
+)
+_INDICATORS_SQL = (
+    "SELECT coalesce(json_agg(json_build_array("
+    + ", ".join(str(f.column) for f in Indicator._meta.concrete_fields)
+    + f") ORDER BY {_INDICATOR_ORDER}), '[]') FROM {Indicator._meta.db_table}"
+    f" WHERE {_INDICATOR_WHERE}"
+)
 
 
 # ---------------------------------------------------------------------------------------------
