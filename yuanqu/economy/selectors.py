@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -319,6 +319,10 @@ def _prefetch_sql(
     exponent, so every amount comes back the Decimal psycopg would give, to the digit. One
     array parameter per list, as its text (`_pg_array`): psycopg splits a query client-side
     at every placeholder and dumps a Python list slowly.
+
+    `region_id` (a ranking's read, `ReportCache.prefetch_region`): the parks are the region's,
+    read in the same statement with the indicator list (`_Prefetched.parks`, `.indicators`);
+    `park_ids` is then unused.
     """
     from yuanqu.economy.models import IndicatorSummary
 
@@ -332,7 +336,8 @@ def _prefetch_sql(
         )
         params.extend(values)
 
-    parks, year_list = _pg_array(park_ids), _pg_array(years)
+    parks: Any = _pg_array(park_ids)  # the parks' parameter: their ids, or the region's id
+    year_list = _pg_array(years)
     in_parks = "park_id = ANY(%s::int[])"
     if region_id is not None:
         # A region's parks, read in the same statement: its parks and the indicator list
@@ -342,7 +347,7 @@ def _prefetch_sql(
         in_parks = (
             f"park_id = ANY(ARRAY(SELECT id FROM {Park._meta.db_table} WHERE region_id = %s))"
         )
-        parks = region_id  # type: ignore[assignment]
+        parks = region_id
         parts.append(f"({_REGION_PARKS_SQL})")
         parts.append(f"({_INDICATORS_SQL})")
         params.extend([region_id, *_INDICATOR_PARAMS])
@@ -386,13 +391,8 @@ def _prefetch_sql(
     lists: dict[str, Any] = {}
     if region_id is not None:
         park_rows, indicator_rows, *read_all = read_all
-        names = [f.attname for f in Indicator._meta.concrete_fields]
-        lists["parks"] = [
-            Park.from_db(connection.alias, list(_RANKED_PARK_FIELDS), r) for r in park_rows
-        ]
-        lists["indicators"] = [
-            Indicator.from_db(connection.alias, names, r) for r in indicator_rows
-        ]
+        lists["parks"] = _ranked_parks(park_rows)
+        lists["indicators"] = _indicators_from(indicator_rows)
     statuses, entered, targets, summaries = read_all
     return _Prefetched(
         statuses=[tuple(r) for r in statuses],
@@ -1548,9 +1548,19 @@ def _region_parks(region_id: int, cache: ReportCache | None = None) -> list[Park
             f"SELECT json_build_array(({_REGION_PARKS_SQL}), ({_INDICATORS_SQL}))::text",
             [region_id, *_INDICATOR_PARAMS],
         )
-        names = [f.attname for f in Indicator._meta.concrete_fields]
-        cache._indicators = [Indicator.from_db(connection.alias, names, r) for r in indicator_rows]
-    return [Park.from_db(connection.alias, list(_RANKED_PARK_FIELDS), r) for r in parks_rows]
+        cache._indicators = _indicators_from(indicator_rows)
+    return _ranked_parks(parks_rows)
+
+
+def _ranked_parks(rows: Iterable[Sequence[Any]]) -> list[Park]:
+    """Parks from rows of `_RANKED_PARK_FIELDS` (the rest deferred)."""
+    return [Park.from_db(connection.alias, list(_RANKED_PARK_FIELDS), r) for r in rows]
+
+
+def _indicators_from(rows: Iterable[Sequence[Any]]) -> list[Indicator]:
+    """Indicators from rows of every concrete field (`_INDICATORS_SQL`)."""
+    names = [f.attname for f in Indicator._meta.concrete_fields]
+    return [Indicator.from_db(connection.alias, names, r) for r in rows]
 
 
 def _fetch_json(sql: str, params: list[Any]) -> Any:
