@@ -446,6 +446,12 @@ def _entered_from_rows(
     return found
 
 
+def _with_previous_months(months: set[int]) -> set[int]:
+    """The months and the months before them (December before January), whose report
+    statuses 本月 reads."""
+    return months | {m - 1 for m in months if m > 1} | ({12} if 1 in months else set())
+
+
 # The indicators a cache lists (PostgreSQL's written statements; the ORM's `indicators()`).
 _INDICATOR_WHERE = "source <> %s"
 _INDICATOR_PARAMS = (str(Indicator.Source.MODULE),)
@@ -507,11 +513,7 @@ class ReportCache:
         only = set(months) if months is not None else None
         # One query for both kinds' statuses; released figures' statuses only when some are
         # read, and then every month's.
-        status_months = (
-            None
-            if only is None or entered_indicators
-            else only | {m - 1 for m in only if m > 1} | ({12} if 1 in only else set())
-        )
+        status_months = None if only is None or entered_indicators else _with_previous_months(only)
         kinds = (REPORT_KIND, PARK_INDICATOR_KIND) if entered_indicators else (REPORT_KIND,)
         # The wanted indicators' ids when all are in the list (module indicators are not):
         # targets are then read by id, without a join to the indicators.
@@ -553,7 +555,7 @@ class ReportCache:
         only = set(months)
         # As `prefetch` plans it for a computed indicator: no released values, the report
         # statuses of the months read and of the months before them (本月 reads those).
-        status_months = only | {m - 1 for m in only if m > 1} | ({12} if 1 in only else set())
+        status_months = _with_previous_months(only)
         fetched = _prefetch_sql(
             kinds=(REPORT_KIND,),
             park_ids=[],
